@@ -1,0 +1,103 @@
+package io.githubcache;
+
+import io.githubcache.cache.HttpCache;
+import io.githubcache.cache.MemoryEntryStore;
+import io.githubcache.config.Settings;
+import io.githubcache.config.SettingsSource;
+import io.githubcache.http.ProxyHeaderFilterStrategy;
+import io.githubcache.http.ProxyHttpBinding;
+import io.githubcache.http.RequestGuard;
+import io.githubcache.route.CacheServices;
+import io.githubcache.route.CachingProxyRouteTemplate;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles github-cache on Camel Main: reads and checks the settings, builds the cache and its services,
+ * registers the route template, and lets Camel load the YAML routes that instantiate it. Used by
+ * {@link Application} and, with property overrides and a test clock, by the end-to-end tests.
+ */
+public final class GithubCacheMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GithubCacheMain.class);
+    public static final String ROUTES_PATTERN_KEY = "camel.main.routes-include-pattern";
+
+    private final Main main = new Main();
+    private final Clock clock;
+    private volatile CacheServices services;
+
+    public GithubCacheMain(Map<String, String> overrides, Clock clock) {
+        this.clock = clock;
+        main.addInitialProperty(ROUTES_PATTERN_KEY, defaultRoutesPattern());
+        overrides.forEach(main::addOverrideProperty);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport support) {
+                configure(support.getCamelContext());
+            }
+        });
+    }
+
+    /** The YAML routes next to the working directory when present (so users can add upstreams), else the jar's. */
+    static String defaultRoutesPattern() {
+        return Files.isDirectory(Path.of("routes")) ? "file:routes/*.yaml" : "classpath:routes/*.yaml";
+    }
+
+    private void configure(CamelContext context) {
+        Settings settings = Settings.load(key -> context.getPropertiesComponent().resolveProperty(key));
+        LOG.info("github-cache settings: {}", settings.describe());
+        HttpCache cache = new HttpCache(new MemoryEntryStore(settings.maxMemory(), Duration.ofDays(365)));
+        ScheduledExecutorService timer = context.getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "github-cache-timer");
+        ExecutorService waiters = context.getExecutorServiceManager()
+                .newCachedThreadPool(this, "github-cache-waiters");
+        services = CacheServices.create(settings, cache, clock, timer, waiters);
+        context.getRegistry().bind(CachingProxyRouteTemplate.BINDING_BEAN, new ProxyHttpBinding());
+        context.getRegistry().bind(CachingProxyRouteTemplate.HEADER_FILTER_BEAN, new ProxyHeaderFilterStrategy());
+        context.getRegistry().bind(CachingProxyRouteTemplate.GUARD_BEAN,
+                new RequestGuard(settings.maxUriLength(), settings.maxRequestBody()));
+        try {
+            context.addRoutes(new CachingProxyRouteTemplate(services));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the route template", e);
+        }
+    }
+
+    public Main camelMain() {
+        return main;
+    }
+
+    public CacheServices services() {
+        return services;
+    }
+
+    /** Starts without blocking (tests). */
+    public void start() throws Exception {
+        main.start();
+    }
+
+    public void stop() throws Exception {
+        main.stop();
+    }
+
+    /** Runs until the JVM is asked to stop (the application). */
+    public void run(String[] args) throws Exception {
+        main.run(args);
+    }
+
+    /** For messages that name the environment variable of a key. */
+    static String envOf(String key) {
+        return SettingsSource.envName(key);
+    }
+}

@@ -1,0 +1,201 @@
+package io.githubcache.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every github-cache setting, parsed and checked once at startup. A bad value stops startup with an
+ * {@link InvalidSettingException} naming the setting, rather than surfacing later as a strange request
+ * failure.
+ */
+public record Settings(
+        int port,
+        URI upstreamUrl,
+        String baseUrl,
+        Duration ttl,
+        Duration ttl404,
+        long maxMemory,
+        long maxEntrySize,
+        Duration upstreamTimeout,
+        Duration lockAge,
+        Duration lockTimeout,
+        Duration staleIfError,
+        boolean respectRateLimit,
+        int maxHeaderSize,
+        int maxUriLength,
+        long maxRequestBody,
+        long maxResponseSize) {
+
+    public static final String PREFIX = "github.cache.";
+
+    /** Reads and validates all settings; the first bad one throws. */
+    public static Settings load(SettingsSource source) {
+        Reader r = new Reader(source);
+        int port = r.port("port");
+        URI upstream = r.url("upstream-url");
+        String baseUrl = r.optional("base-url");
+        if (baseUrl == null || baseUrl.isBlank() || baseUrl.trim().equalsIgnoreCase("auto")) {
+            baseUrl = "http://localhost:" + port;
+        } else {
+            r.checkUrl("base-url", baseUrl);
+        }
+        baseUrl = stripTrailingSlash(baseUrl.trim());
+        Duration ttl = r.duration("ttl");
+        Duration ttl404 = r.duration("ttl-404");
+        long maxMemory = r.size("max-memory");
+        long maxEntry = r.size("max-entry-size");
+        Duration upstreamTimeout = r.positiveDuration("upstream-timeout");
+        Duration lockAge = r.duration("lock-age");
+        Duration lockTimeout = r.duration("lock-timeout");
+        Duration staleIfError = r.duration("stale-if-error");
+        boolean respectRateLimit = r.bool("respect-rate-limit");
+        int maxHeader = r.intSize("max-header-size", 1024);
+        int maxUri = r.intSize("max-uri-length", 256);
+        long maxRequestBody = r.size("max-request-body");
+        long maxResponse = r.size("max-response-size");
+        if (maxResponse > Integer.MAX_VALUE) {
+            throw new InvalidSettingException(PREFIX + "max-response-size", Long.toString(maxResponse), "must be below 2GB");
+        }
+        if (maxRequestBody > Integer.MAX_VALUE) {
+            throw new InvalidSettingException(PREFIX + "max-request-body", Long.toString(maxRequestBody), "must be below 2GB");
+        }
+        return new Settings(port, upstream, baseUrl, ttl, ttl404, maxMemory, maxEntry, upstreamTimeout, lockAge,
+                lockTimeout, staleIfError, respectRateLimit, maxHeader, maxUri, maxRequestBody, maxResponse);
+    }
+
+    /** The upstream base URL as a string without a trailing slash, e.g. {@code https://api.github.com}. */
+    public String upstreamBase() {
+        return stripTrailingSlash(upstreamUrl.toString());
+    }
+
+    /** One line per setting, logged once at startup so operators see what is in force. */
+    public Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("port", Integer.toString(port));
+        m.put("upstream-url", upstreamBase());
+        m.put("base-url", baseUrl);
+        m.put("ttl", Units.format(ttl));
+        m.put("ttl-404", Units.format(ttl404));
+        m.put("max-memory", Units.formatSize(maxMemory));
+        m.put("max-entry-size", Units.formatSize(maxEntrySize));
+        m.put("upstream-timeout", Units.format(upstreamTimeout));
+        m.put("lock-age", Units.format(lockAge));
+        m.put("lock-timeout", Units.format(lockTimeout));
+        m.put("stale-if-error", Units.format(staleIfError));
+        m.put("respect-rate-limit", Boolean.toString(respectRateLimit));
+        m.put("max-header-size", Units.formatSize(maxHeaderSize));
+        m.put("max-uri-length", Units.formatSize(maxUriLength));
+        m.put("max-request-body", Units.formatSize(maxRequestBody));
+        m.put("max-response-size", Units.formatSize(maxResponseSize));
+        return m;
+    }
+
+    private static String stripTrailingSlash(String s) {
+        String out = s;
+        while (out.endsWith("/")) {
+            out = out.substring(0, out.length() - 1);
+        }
+        return out;
+    }
+
+    /** Reads one typed value per call, turning parse failures into a message that names the setting. */
+    private record Reader(SettingsSource source) {
+
+        String raw(String name) {
+            String key = PREFIX + name;
+            String v = source.get(key).orElse(null);
+            if (v == null || v.isBlank()) {
+                throw new InvalidSettingException(key, v == null ? "" : v, "a value is required");
+            }
+            return v.trim();
+        }
+
+        String optional(String name) {
+            return source.get(PREFIX + name).orElse(null);
+        }
+
+        Duration duration(String name) {
+            String v = raw(name);
+            try {
+                return Units.parseDuration(v);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(PREFIX + name, v, e.getMessage());
+            }
+        }
+
+        Duration positiveDuration(String name) {
+            Duration d = duration(name);
+            if (d.isZero()) {
+                throw new InvalidSettingException(PREFIX + name, raw(name), "must be greater than 0");
+            }
+            return d;
+        }
+
+        long size(String name) {
+            String v = raw(name);
+            try {
+                return Units.parseSize(v);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(PREFIX + name, v, e.getMessage());
+            }
+        }
+
+        int intSize(String name, int min) {
+            long s = size(name);
+            if (s < min || s > 1024L * 1024) {
+                throw new InvalidSettingException(PREFIX + name, raw(name), "must be between " + min + "B and 1MB");
+            }
+            return (int) s;
+        }
+
+        boolean bool(String name) {
+            String v = raw(name).toLowerCase(Locale.ROOT);
+            return switch (v) {
+                case "true", "yes", "on", "1" -> true;
+                case "false", "no", "off", "0" -> false;
+                default -> throw new InvalidSettingException(PREFIX + name, v, "expected true or false");
+            };
+        }
+
+        int port(String name) {
+            String v = raw(name);
+            try {
+                int p = Integer.parseInt(v);
+                if (p < 1 || p > 65535) {
+                    throw new InvalidSettingException(PREFIX + name, v, "a port must be between 1 and 65535");
+                }
+                return p;
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(PREFIX + name, v, "a port must be a number between 1 and 65535");
+            }
+        }
+
+        URI url(String name) {
+            String v = raw(name);
+            return checkUrl(name, v);
+        }
+
+        URI checkUrl(String name, String v) {
+            try {
+                URI uri = new URI(v.trim());
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if (!scheme.equals("http") && !scheme.equals("https")) {
+                    throw new InvalidSettingException(PREFIX + name, v, "expected an http:// or https:// URL");
+                }
+                if (uri.getHost() == null || uri.getHost().isBlank()) {
+                    throw new InvalidSettingException(PREFIX + name, v, "the URL has no host");
+                }
+                if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                    throw new InvalidSettingException(PREFIX + name, v, "the URL must not have a query or fragment");
+                }
+                return uri;
+            } catch (URISyntaxException e) {
+                throw new InvalidSettingException(PREFIX + name, v, "not a valid URL (" + e.getReason() + ")");
+            }
+        }
+    }
+}

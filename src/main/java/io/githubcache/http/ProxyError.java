@@ -1,0 +1,35 @@
+package io.githubcache.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A response the proxy makes itself (bad input, upstream unreachable or too slow). Shaped like GitHub's
+ * own errors, {@code {"message": ..., "documentation_url": ...}}, so clients that parse GitHub errors
+ * parse ours; the message is fixed text, never an exception's, so no stack trace or token can leak.
+ */
+public record ProxyError(int status, String message) {
+
+    public static final String DOCUMENTATION_URL = "https://github.com/github-cache/github-cache#status-values";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static ProxyError badGateway() {
+        return new ProxyError(502, "Bad Gateway: the upstream could not be reached or sent an invalid response");
+    }
+
+    public static ProxyError gatewayTimeout() {
+        return new ProxyError(504, "Gateway Timeout: the upstream did not answer in time");
+    }
+
+    public byte[] body() {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("message", message);
+        node.put("documentation_url", DOCUMENTATION_URL);
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (Exception e) {
+            return ("{\"message\":\"error\"}").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}

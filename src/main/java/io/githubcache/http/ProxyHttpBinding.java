@@ -1,0 +1,59 @@
+package io.githubcache.http;
+
+import io.githubcache.route.ProxyExchange;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.netty.http.DefaultNettyHttpBinding;
+import org.apache.camel.component.netty.http.NettyHttpConfiguration;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.spi.HeaderFilterStrategy;
+
+/**
+ * Binds Netty requests and responses to Camel messages for a proxy. Unlike Camel's default binding it never
+ * parses the request target with {@link java.net.URI} (which rejects targets GitHub accepts and decodes
+ * {@code %2F}); it keeps the client's header lines in order in a {@link ProxyExchange} instead of turning
+ * them into Camel headers (so nothing a client sends can set a Camel header), and it answers {@code HEAD}
+ * with the real {@code Content-Length}.
+ */
+public final class ProxyHttpBinding extends DefaultNettyHttpBinding {
+
+    public ProxyHttpBinding() {
+        super.setHeaderFilterStrategy(new ProxyHeaderFilterStrategy());
+    }
+
+    @Override
+    public void setHeaderFilterStrategy(HeaderFilterStrategy headerFilterStrategy) {
+        // always our own filter: the endpoint must not swap it for Camel's HTTP default
+    }
+
+    @Override
+    public ProxyHttpBinding copy() {
+        return new ProxyHttpBinding();
+    }
+
+    @Override
+    public void populateCamelHeaders(HttpRequest request, Map<String, Object> headers, Exchange exchange,
+            NettyHttpConfiguration configuration) {
+        ProxyExchange px = ProxyExchange.fromNetty(request);
+        exchange.setProperty(ProxyExchange.PROPERTY, px);
+        headers.put(NettyHttpConstants.HTTP_METHOD, request.method().name());
+        headers.put(NettyHttpConstants.HTTP_PATH, px.rawPath());
+        if (px.rawQuery() != null) {
+            headers.put(NettyHttpConstants.HTTP_RAW_QUERY, px.rawQuery());
+        }
+    }
+
+    @Override
+    public HttpResponse toNettyResponse(Message message, NettyHttpConfiguration configuration) throws Exception {
+        HttpResponse response = super.toNettyResponse(message, configuration);
+        Object headLength = message.getExchange().getProperty(ProxyExchange.HEAD_CONTENT_LENGTH);
+        if (headLength != null) {
+            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, headLength.toString());
+        }
+        return response;
+    }
+}

@@ -1,0 +1,148 @@
+package io.githubcache.http;
+
+import io.githubcache.log.AccessLog;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * First handler after Netty's HTTP decoder: refuses what must never reach the routes or the upstream
+ * (undecodable or oversized requests, absolute-form targets, {@code CONNECT}, smuggling attempts), with a
+ * GitHub-style JSON error, and closes the connection, since after a framing error nothing else on it can be
+ * trusted. Camel's own handler would answer such requests with an empty 400 or 405 and no cache status.
+ */
+@ChannelHandler.Sharable
+public final class RequestGuard extends ChannelInboundHandlerAdapter {
+
+    private static final AttributeKey<Boolean> REJECTED = AttributeKey.valueOf("githubCache.rejected");
+    static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+    private final int maxUriLength;
+    private final long maxRequestBody;
+
+    public RequestGuard(int maxUriLength, long maxRequestBody) {
+        this.maxUriLength = maxUriLength;
+        this.maxRequestBody = maxRequestBody;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (Boolean.TRUE.equals(ctx.channel().attr(REJECTED).get())) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            ProxyError refusal = check(request);
+            if (refusal != null) {
+                ctx.channel().attr(REJECTED).set(Boolean.TRUE);
+                ReferenceCountUtil.release(msg);
+                reject(ctx, request, refusal);
+                return;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    /** The refusal for a request, or null when it may proceed. Package-private for unit tests. */
+    ProxyError check(HttpRequest request) {
+        DecoderResult result = request.decoderResult();
+        if (result != null && result.isFailure()) {
+            Throwable cause = result.cause();
+            if (cause instanceof TooLongHttpLineException) {
+                return new ProxyError(414, "URI Too Long");
+            }
+            if (cause instanceof TooLongHttpHeaderException) {
+                return new ProxyError(431, "Request Header Fields Too Large");
+            }
+            return new ProxyError(400, "Bad Request: malformed HTTP request");
+        }
+        String method = request.method().name();
+        if (method.equals("CONNECT") || method.equals("TRACE")) {
+            return new ProxyError(405, "Method Not Allowed: " + method + " is not supported by this proxy");
+        }
+        if (!METHODS.contains(method)) {
+            return new ProxyError(405, "Method Not Allowed");
+        }
+        String uri = request.uri();
+        if (uri.length() > maxUriLength) {
+            return new ProxyError(414, "URI Too Long");
+        }
+        if (!uri.startsWith("/") || uri.startsWith("//")) {
+            return new ProxyError(400, "Bad Request: the request target must be a path such as /repos/owner/repo");
+        }
+        String badTarget = RequestTargets.problem(uri);
+        if (badTarget != null) {
+            return new ProxyError(400, "Bad Request: " + badTarget);
+        }
+        if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !request.headers().contains(HttpHeaderNames.HOST)) {
+            return new ProxyError(400, "Bad Request: missing Host header");
+        }
+        if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
+            return new ProxyError(400, "Bad Request: more than one Host header");
+        }
+        boolean hasLength = request.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
+        boolean hasTransferEncoding = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+        if (hasLength && hasTransferEncoding) {
+            return new ProxyError(400, "Bad Request: both Content-Length and Transfer-Encoding");
+        }
+        if (hasTransferEncoding) {
+            String te = String.join(",", request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING))
+                    .trim().toLowerCase(Locale.ROOT);
+            if (!te.equals("chunked")) {
+                return new ProxyError(501, "Not Implemented: only chunked transfer coding is supported");
+            }
+        }
+        if (hasLength) {
+            String cl = request.headers().get(HttpHeaderNames.CONTENT_LENGTH).trim();
+            long length;
+            try {
+                length = Long.parseLong(cl);
+            } catch (NumberFormatException e) {
+                return new ProxyError(400, "Bad Request: invalid Content-Length");
+            }
+            if (length < 0) {
+                return new ProxyError(400, "Bad Request: invalid Content-Length");
+            }
+            if (length > maxRequestBody) {
+                return new ProxyError(413, "Payload Too Large");
+            }
+        }
+        return null;
+    }
+
+    private static void reject(ChannelHandlerContext ctx, HttpRequest request, ProxyError error) {
+        byte[] body = error.body();
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(error.status()), Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        response.headers().set(HeaderNames.X_GITHUB_CACHE_STATUS, StatusHeaders.REJECTED_STATUS.headerValue());
+        response.headers().set(HeaderNames.CACHE_STATUS, StatusHeaders.rejectedCacheStatus());
+        AccessLog.rejected(ctx.channel().remoteAddress(), request, error.status());
+        // write from the tail so the response passes through the HTTP encoder
+        ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

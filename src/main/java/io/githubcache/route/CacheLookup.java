@@ -1,0 +1,109 @@
+package io.githubcache.route;
+
+import io.githubcache.cache.CacheStatus;
+import io.githubcache.cache.CachedResponse;
+import io.githubcache.cache.FillResult;
+import io.githubcache.cache.RequestCachePolicy.Decision;
+import io.githubcache.cache.RequestCoalescer;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.support.SynchronizationAdapter;
+
+/**
+ * Looks the request up and decides who talks to the upstream. A fresh entry is answered at once. Otherwise
+ * one request per key becomes the leader and fetches; the others wait for its result without holding a
+ * thread (this processor is asynchronous) and without polling, and are answered from it. An expired entry
+ * is never served while its update is in flight: waiters get the update's outcome.
+ */
+public final class CacheLookup extends AsyncProcessorSupport {
+
+    private final CacheServices services;
+
+    public CacheLookup(CacheServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        ProxyExchange px = exchange.getProperty(ProxyExchange.PROPERTY, ProxyExchange.class);
+        Decision decision = px.decision();
+        if (decision == Decision.PASS || decision == Decision.BYPASS_AND_STORE) {
+            px.status(CacheStatus.BYPASS);
+            px.action(ProxyExchange.Action.FETCH);
+            callback.done(true);
+            return true;
+        }
+        Instant now = services.clock().instant();
+        CachedResponse entry = services.cache().lookup(px.key(), px.requestHeaders());
+        if (entry != null && services.freshness().isFresh(entry, now)) {
+            px.status(CacheStatus.HIT);
+            px.respondWith(entry, true);
+            px.action(ProxyExchange.Action.RESPOND);
+            callback.done(true);
+            return true;
+        }
+        px.entry(entry);
+        px.status(entry == null ? CacheStatus.MISS : CacheStatus.EXPIRED);
+        px.action(ProxyExchange.Action.FETCH);
+        String lockKey = px.key().asString();
+        RequestCoalescer.Ticket ticket = services.coalescer().acquire(lockKey, now);
+        if (ticket.leader()) {
+            px.lead(ticket.fill());
+            // whatever happens to this exchange, waiters must not wait for a result that never comes
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    services.coalescer().complete(lockKey, ticket.fill(), null);
+                }
+            });
+            callback.done(true);
+            return true;
+        }
+        return await(px, ticket.fill(), callback);
+    }
+
+    private boolean await(ProxyExchange px, RequestCoalescer.Fill fill, AsyncCallback callback) {
+        px.collapsed(true);
+        AtomicBoolean settled = new AtomicBoolean();
+        long timeoutMs = services.settings().lockTimeout().toMillis();
+        ScheduledFuture<?> timeout = services.timer().schedule(() -> {
+            if (settled.compareAndSet(false, true)) {
+                // nginx proxy_cache_lock_timeout: go upstream alone, and do not store that answer
+                px.forbidStore();
+                px.collapsed(false);
+                callback.done(false);
+            }
+        }, timeoutMs, TimeUnit.MILLISECONDS);
+        fill.result().whenCompleteAsync((result, error) -> {
+            if (!settled.compareAndSet(false, true)) {
+                return;
+            }
+            timeout.cancel(false);
+            applyLeaderResult(px, result);
+            callback.done(false);
+        }, services.waiterExecutor());
+        return false;
+    }
+
+    private void applyLeaderResult(ProxyExchange px, FillResult result) {
+        if (result == null || result.response() == null
+                || !services.cache().matchesVariant(result.response(), result.producingRequest(), px.requestHeaders())) {
+            // the leader failed without an answer, or its answer is another variant: fetch our own
+            px.collapsed(false);
+            return;
+        }
+        CacheStatus status = result.status();
+        if (status == CacheStatus.MISS && result.stored()) {
+            status = CacheStatus.HIT;
+        }
+        px.status(status);
+        px.respondWith(result.response(), result.stored() || status == CacheStatus.STALE);
+        px.upstreamStatus(null);
+        px.action(ProxyExchange.Action.RESPOND);
+    }
+}

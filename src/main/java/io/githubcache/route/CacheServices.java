@@ -1,0 +1,36 @@
+package io.githubcache.route;
+
+import io.githubcache.cache.CacheKeyGenerator;
+import io.githubcache.cache.Freshness;
+import io.githubcache.cache.HttpCache;
+import io.githubcache.cache.RequestCachePolicy;
+import io.githubcache.cache.RequestCoalescer;
+import io.githubcache.cache.ResponseCachePolicy;
+import io.githubcache.config.Settings;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The long-lived collaborators every route instance shares: one cache, one coalescer, the policies, and the
+ * clock (injectable, so tests move time instead of sleeping).
+ */
+public record CacheServices(
+        Settings settings,
+        HttpCache cache,
+        RequestCoalescer coalescer,
+        CacheKeyGenerator keys,
+        RequestCachePolicy requestPolicy,
+        ResponseCachePolicy responsePolicy,
+        Freshness freshness,
+        Clock clock,
+        ScheduledExecutorService timer,
+        Executor waiterExecutor) {
+
+    public static CacheServices create(Settings s, HttpCache cache, Clock clock, ScheduledExecutorService timer,
+            Executor waiterExecutor) {
+        return new CacheServices(s, cache, new RequestCoalescer(s.lockAge()), new CacheKeyGenerator(),
+                new RequestCachePolicy(), new ResponseCachePolicy(s.ttl(), s.ttl404(), s.maxEntrySize()),
+                new Freshness(s.staleIfError()), clock, timer, waiterExecutor);
+    }
+}

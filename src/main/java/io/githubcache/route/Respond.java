@@ -1,0 +1,124 @@
+package io.githubcache.route;
+
+import io.githubcache.cache.CacheKeyGenerator;
+import io.githubcache.cache.CacheStatus;
+import io.githubcache.cache.CachedResponse;
+import io.githubcache.cache.ClientConditionals;
+import io.githubcache.cache.ContentCoding;
+import io.githubcache.cache.FillResult;
+import io.githubcache.cache.Freshness;
+import io.githubcache.cache.Header;
+import io.githubcache.cache.HeaderList;
+import io.githubcache.cache.RequestCachePolicy;
+import io.githubcache.http.HeaderNames;
+import io.githubcache.http.LinkRewriter;
+import io.githubcache.http.ProxyError;
+import io.githubcache.http.StatusHeaders;
+import io.githubcache.log.AccessLog;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+
+/**
+ * Sends the response held in the {@link ProxyExchange}: hands it to any waiting requests, decodes gzip for
+ * clients that did not ask for it, rewrites {@code Link}, answers the client's own preconditions, adds the
+ * cache status headers, and writes the access log line.
+ */
+public final class Respond implements Processor {
+
+    private static final List<String> NOT_IN_304 = List.of(
+            HeaderNames.CONTENT_ENCODING, HeaderNames.CONTENT_TYPE, HeaderNames.CONTENT_LENGTH);
+
+    private final CacheServices services;
+
+    public Respond(CacheServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        ProxyExchange px = exchange.getProperty(ProxyExchange.PROPERTY, ProxyExchange.class);
+        Instant now = services.clock().instant();
+        publishToWaiters(px, now);
+
+        int status = px.responseStatus();
+        HeaderList headers = px.responseHeaders();
+        byte[] body = px.responseBody();
+
+        if (ContentCoding.GZIP.equals(ContentCoding.codingOf(headers))
+                && !ContentCoding.accepts(px.requestHeaders().all(HeaderNames.ACCEPT_ENCODING), ContentCoding.GZIP)) {
+            try {
+                body = ContentCoding.gunzip(body);
+                headers = headers.without(List.of(HeaderNames.CONTENT_ENCODING));
+            } catch (UncheckedIOException e) {
+                ProxyError err = ProxyError.badGateway();
+                status = err.status();
+                headers = UpstreamOutcomes.errorHeaders();
+                body = err.body();
+            }
+        }
+        LinkRewriter links = new LinkRewriter(px.upstreamBase(), px.publicBase());
+        headers = headers.mapValues(HeaderNames.LINK, links::rewrite);
+        Long ttl = null;
+        if (px.fromCache()) {
+            CachedResponse served = new CachedResponse(status, headers, body, px.entryTime(), px.entryExpiry());
+            headers = headers.with(HeaderNames.AGE,
+                    Long.toString(Math.max(0, Duration.between(px.entryTime(), now).toSeconds())));
+            ttl = Freshness.ttlSeconds(served, now);
+        }
+        if (status == 200 && px.decision() != RequestCachePolicy.Decision.PASS
+                && ClientConditionals.notModified(px.requestHeaders(), headers)) {
+            status = 304;
+            headers = headers.without(NOT_IN_304);
+            body = new byte[0];
+        }
+        CacheStatus cacheStatus = px.status();
+        headers = headers.with(HeaderNames.X_GITHUB_CACHE_STATUS, cacheStatus.headerValue())
+                .with(HeaderNames.CACHE_STATUS, StatusHeaders.cacheStatus(cacheStatus, ttl, px.stored(),
+                        px.collapsed(), px.upstreamStatus()));
+
+        Message out = exchange.getMessage();
+        out.getHeaders().clear();
+        out.setHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, status);
+        for (Map.Entry<String, List<String>> h : grouped(headers).entrySet()) {
+            out.setHeader(h.getKey(), h.getValue().size() == 1 ? h.getValue().get(0) : h.getValue());
+        }
+        if (px.isHead()) {
+            exchange.setProperty(ProxyExchange.HEAD_CONTENT_LENGTH, body.length);
+            body = new byte[0];
+        }
+        out.setBody(body);
+
+        AccessLog.log(new AccessLog.Entry(px.remote(), px.method(), px.rawTarget(), "HTTP/1.1", status,
+                px.upstreamStatus(), px.requestHeaders(), headers, cacheStatus, px.startNanos(),
+                CacheKeyGenerator.fingerprint(px.key() == null ? "anonymous" : px.key().partition())));
+    }
+
+    /** The leader hands its response, in stored form, to every request that waited for it. */
+    private void publishToWaiters(ProxyExchange px, Instant now) {
+        if (!px.leader()) {
+            return;
+        }
+        CachedResponse shared = new CachedResponse(px.responseStatus(), px.responseHeaders(), px.responseBody(),
+                px.fromCache() ? px.entryTime() : now, px.fromCache() ? px.entryExpiry() : now);
+        services.coalescer().complete(px.key().asString(), px.fill(),
+                new FillResult(shared, px.requestHeaders(), px.status(), px.stored()));
+    }
+
+    private static Map<String, List<String>> grouped(HeaderList headers) {
+        Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+        Map<String, String> canonical = new java.util.HashMap<>();
+        for (Header h : headers.lines()) {
+            String key = canonical.computeIfAbsent(h.name().toLowerCase(java.util.Locale.ROOT), k -> h.name());
+            m.computeIfAbsent(key, k -> new ArrayList<>(1)).add(h.value());
+        }
+        return m;
+    }
+}

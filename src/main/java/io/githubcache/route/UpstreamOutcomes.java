@@ -1,0 +1,155 @@
+package io.githubcache.route;
+
+import io.githubcache.cache.CacheStatus;
+import io.githubcache.cache.CachedResponse;
+import io.githubcache.cache.Header;
+import io.githubcache.cache.HeaderList;
+import io.githubcache.cache.RequestCachePolicy;
+import io.githubcache.http.HeaderNames;
+import io.githubcache.http.ProxyError;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.timeout.TimeoutException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeTimedOutException;
+import org.apache.camel.Processor;
+
+/**
+ * What to do with each kind of upstream answer; the route's {@code choice} picks one of these processors.
+ * Each sets the response in the {@link ProxyExchange}; {@link Respond} then sends it.
+ */
+public final class UpstreamOutcomes {
+
+    /** Headers a 304 must not change in the stored entry: they describe the stored body (RFC 9111 section 4.3.4). */
+    private static final List<String> KEEP_ON_304 = List.of(
+            HeaderNames.CONTENT_LENGTH, HeaderNames.CONTENT_ENCODING, HeaderNames.CONTENT_TYPE,
+            "Content-Range", HeaderNames.TRANSFER_ENCODING);
+
+    private final CacheServices services;
+
+    public UpstreamOutcomes(CacheServices services) {
+        this.services = services;
+    }
+
+    /** 304 to our conditional request: the entry is still good; refresh its headers and lifetime. */
+    public Processor notModified() {
+        return exchange -> {
+            ProxyExchange px = px(exchange);
+            UpstreamResponse up = UpstreamResponse.read(exchange);
+            px.upstreamStatus(up.status());
+            CachedResponse entry = px.entry();
+            if (!px.revalidating() || entry == null) {
+                passThrough(px, up);
+                return;
+            }
+            Instant now = services.clock().instant();
+            HeaderList merged = entry.headers().updatedWith(up.headers(), KEEP_ON_304);
+            Duration life = services.responsePolicy().lifetimeAfterRevalidation(entry.status());
+            CachedResponse refreshed = entry.withHeadersAndLifetime(merged, now, now.plus(life));
+            boolean stored = px.mayStore() && services.cache().store(px.key(), px.requestHeaders(), refreshed);
+            px.stored(stored);
+            px.status(CacheStatus.REVALIDATED);
+            px.respondWith(refreshed, true);
+        };
+    }
+
+    /** 200, 302 or 404: store it (if the policies allow) and send it. */
+    public Processor storable() {
+        return exchange -> {
+            ProxyExchange px = px(exchange);
+            UpstreamResponse up = UpstreamResponse.read(exchange);
+            px.upstreamStatus(up.status());
+            Instant now = services.clock().instant();
+            Optional<Duration> life = services.responsePolicy().lifetime(up.status(), up.headers(), up.body().length);
+            CachedResponse response = new CachedResponse(up.status(), up.headers(), up.body(), now,
+                    now.plus(life.orElse(Duration.ZERO)));
+            boolean stored = false;
+            if (px.mayStore() && life.isPresent()) {
+                stored = services.cache().store(px.key(), px.requestHeaders(), response);
+            }
+            px.stored(stored);
+            px.respondWith(response, false);
+        };
+    }
+
+    /** 500, 502, 503, 504: serve the expired entry if it may still be served (RFC 5861), else pass the error on. */
+    public Processor serverError() {
+        return exchange -> {
+            ProxyExchange px = px(exchange);
+            UpstreamResponse up = UpstreamResponse.read(exchange);
+            px.upstreamStatus(up.status());
+            if (!serveStale(px)) {
+                passThrough(px, up);
+            }
+        };
+    }
+
+    /** Any other status: forwarded as is, never stored. */
+    public Processor passThrough() {
+        return exchange -> {
+            ProxyExchange px = px(exchange);
+            UpstreamResponse up = UpstreamResponse.read(exchange);
+            px.upstreamStatus(up.status());
+            passThrough(px, up);
+        };
+    }
+
+    /** No answer at all (refused, reset, timed out, invalid): stale entry, else 502 or 504. */
+    public Processor failure() {
+        return exchange -> {
+            ProxyExchange px = px(exchange);
+            Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            if (cause == null) {
+                cause = exchange.getException();
+            }
+            exchange.setException(null);
+            px.upstreamStatus(null);
+            if (serveStale(px)) {
+                return;
+            }
+            ProxyError error = isTimeout(cause) ? ProxyError.gatewayTimeout() : ProxyError.badGateway();
+            px.respondWith(error.status(), errorHeaders(), error.body(), false);
+        };
+    }
+
+    public static HeaderList errorHeaders() {
+        return HeaderList.of(List.of(new Header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")));
+    }
+
+    private boolean serveStale(ProxyExchange px) {
+        CachedResponse entry = px.entry();
+        if (entry == null || px.decision() != RequestCachePolicy.Decision.LOOKUP
+                || !services.freshness().mayServeStale(entry, services.clock().instant())) {
+            return false;
+        }
+        px.status(CacheStatus.STALE);
+        px.respondWith(entry, true);
+        return true;
+    }
+
+    private static void passThrough(ProxyExchange px, UpstreamResponse up) {
+        px.respondWith(up.status(), up.headers(), up.body(), false);
+    }
+
+    static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ExchangeTimedOutException || c instanceof TimeoutException
+                    || c instanceof ConnectTimeoutException || c instanceof SocketTimeoutException
+                    || c instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static ProxyExchange px(Exchange exchange) {
+        return exchange.getProperty(ProxyExchange.PROPERTY, ProxyExchange.class);
+    }
+}

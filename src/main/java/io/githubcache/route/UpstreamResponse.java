@@ -1,0 +1,43 @@
+package io.githubcache.route;
+
+import io.githubcache.cache.Header;
+import io.githubcache.cache.HeaderList;
+import io.githubcache.http.HeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.component.netty.http.NettyHttpMessage;
+
+/** The upstream's answer, read from the producer's message with header lines in their original order. */
+public record UpstreamResponse(int status, HeaderList headers, byte[] body) {
+
+    public static UpstreamResponse read(Exchange exchange) {
+        Message msg = exchange.getMessage();
+        int status = msg.getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, 502, Integer.class);
+        List<Header> lines = new ArrayList<>();
+        HttpResponse raw = msg instanceof NettyHttpMessage nm ? nm.getHttpResponse() : null;
+        if (raw != null) {
+            for (Map.Entry<String, String> h : raw.headers()) {
+                if (!HeaderNames.isHopByHopOrInternal(h.getKey()) && !h.getKey().equalsIgnoreCase("content-length")) {
+                    lines.add(new Header(h.getKey(), h.getValue()));
+                }
+            }
+        } else {
+            for (Map.Entry<String, Object> h : msg.getHeaders().entrySet()) {
+                if (!HeaderNames.isHopByHopOrInternal(h.getKey()) && !h.getKey().equalsIgnoreCase("content-length")) {
+                    if (h.getValue() instanceof List<?> values) {
+                        values.forEach(v -> lines.add(new Header(h.getKey(), String.valueOf(v))));
+                    } else {
+                        lines.add(new Header(h.getKey(), String.valueOf(h.getValue())));
+                    }
+                }
+            }
+        }
+        byte[] body = msg.getBody(byte[].class);
+        return new UpstreamResponse(status, HeaderList.of(lines), body == null ? new byte[0] : body);
+    }
+}
