@@ -1,0 +1,101 @@
+package io.githubcache.support;
+
+import io.githubcache.GithubCacheMain;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Runs the whole application in-process, as {@code java -jar} would (Camel Main, YAML routes, real
+ * sockets), on a free port, against a given upstream, with a test clock.
+ */
+public final class ProxyHarness implements AutoCloseable {
+
+    private final GithubCacheMain app;
+    private final int port;
+    private final MutableClock clock = new MutableClock();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private ProxyHarness(Map<String, String> props) throws Exception {
+        this.port = freePort();
+        Map<String, String> all = new HashMap<>();
+        all.put("github.cache.port", Integer.toString(port));
+        all.putAll(props);
+        this.app = new GithubCacheMain(all, clock);
+        app.start();
+    }
+
+    /** Starts a proxy in front of {@code upstreamUrl}; extra settings as key, value pairs. */
+    public static ProxyHarness start(String upstreamUrl, String... keyValues) throws Exception {
+        Map<String, String> props = new HashMap<>();
+        props.put("github.cache.upstream-url", upstreamUrl);
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            props.put(keyValues[i], keyValues[i + 1]);
+        }
+        return new ProxyHarness(props);
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public MutableClock clock() {
+        return clock;
+    }
+
+    public GithubCacheMain app() {
+        return app;
+    }
+
+    public HttpClient client() {
+        return client;
+    }
+
+    /** GET with optional header pairs. */
+    public HttpResponse<byte[]> get(String target, String... headerPairs) throws Exception {
+        return send("GET", target, null, headerPairs);
+    }
+
+    public HttpResponse<byte[]> send(String method, String target, byte[] body, String... headerPairs)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + target)).timeout(Duration.ofSeconds(90));
+        for (int i = 0; i + 1 < headerPairs.length; i += 2) {
+            b.header(headerPairs[i], headerPairs[i + 1]);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    public static String status(HttpResponse<?> r) {
+        return r.headers().firstValue("X-Github-Cache-Status").orElse(null);
+    }
+
+    public static String body(HttpResponse<byte[]> r) {
+        return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws Exception {
+        app.stop();
+    }
+}
