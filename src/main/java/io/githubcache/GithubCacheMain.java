@@ -7,13 +7,15 @@ import io.githubcache.config.SettingsSource;
 import io.githubcache.http.ProxyHeaderFilterStrategy;
 import io.githubcache.http.ProxyHttpBinding;
 import io.githubcache.http.RequestGuard;
-import io.githubcache.route.CacheEvents;
+import io.githubcache.metrics.StoreTier;
+import io.githubcache.ops.Operations;
 import io.githubcache.route.CacheServices;
 import io.githubcache.route.CachingProxyRouteTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +39,7 @@ public final class GithubCacheMain {
     private final Main main = new Main();
     private final Clock clock;
     private volatile CacheServices services;
+    private volatile Operations operations; // ops (issue 5)
 
     public GithubCacheMain(Map<String, String> overrides, Clock clock) {
         this.clock = clock;
@@ -46,6 +49,12 @@ public final class GithubCacheMain {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
                 configure(support.getCamelContext());
+            }
+
+            // ops (issue 5): after Camel's auto-configuration, which would overwrite the shutdown timeout
+            @Override
+            public void afterConfigure(BaseMainSupport support) {
+                operations.afterConfigure(support.getCamelContext());
             }
         });
     }
@@ -58,12 +67,16 @@ public final class GithubCacheMain {
     private void configure(CamelContext context) {
         Settings settings = Settings.load(key -> context.getPropertiesComponent().resolveProperty(key));
         LOG.info("github-cache settings: {}", settings.describe());
-        HttpCache cache = new HttpCache(new MemoryEntryStore(settings.maxMemory(), Duration.ofDays(365)));
+        MemoryEntryStore memory = new MemoryEntryStore(settings.maxMemory(), Duration.ofDays(365));
+        HttpCache cache = new HttpCache(memory);
+        // ops (issue 5): metrics, health, purge, graceful shutdown; one StoreTier per store tier
+        operations = Operations.install(context, settings.port(), cache, List.of(new StoreTier("memory",
+                memory::entryCount, memory::weightedSize, memory::maxBytes, memory::evictions, memory::isOpen)));
         ScheduledExecutorService timer = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "github-cache-timer");
         ExecutorService waiters = context.getExecutorServiceManager()
                 .newCachedThreadPool(this, "github-cache-waiters");
-        services = CacheServices.create(settings, cache, clock, timer, waiters, CacheEvents.NONE);
+        services = CacheServices.create(settings, cache, clock, timer, waiters, operations.events());
         context.getRegistry().bind(CachingProxyRouteTemplate.BINDING_BEAN, new ProxyHttpBinding());
         context.getRegistry().bind(CachingProxyRouteTemplate.HEADER_FILTER_BEAN, new ProxyHeaderFilterStrategy());
         context.getRegistry().bind(CachingProxyRouteTemplate.GUARD_BEAN,
@@ -81,6 +94,11 @@ public final class GithubCacheMain {
 
     public CacheServices services() {
         return services;
+    }
+
+    /** Metrics registry, operations settings (issue 5). */
+    public Operations operations() {
+        return operations;
     }
 
     /** Starts without blocking (tests). */

@@ -68,6 +68,57 @@ public final class HttpCache {
         return store.removeIf(k -> k.startsWith(prefix) && pathOf(k).equals(rawPath));
     }
 
+    /** What {@link #purge} removes: entries of one exact path, of every target under a prefix, or all. */
+    public enum PurgeScope {
+        /** The path (without query) equals the value: every query, token, {@code Accept} and variant of it. */
+        PATH,
+        /** The raw target (path and query) starts with the value. */
+        PREFIX,
+        /** Everything. */
+        ALL
+    }
+
+    /**
+     * Removes entries for an operator (not on the request path): by exact path, by target prefix, or all,
+     * optionally of one upstream only ({@code upstream} null = every upstream). Values are compared with the
+     * raw targets as clients sent them. Returns how many stored responses were removed: each {@code Vary}
+     * variant counts, the markers saying which headers select variants are removed too but not counted.
+     */
+    public int purge(PurgeScope scope, String value, String upstream) {
+        java.util.function.Predicate<String> match = k -> {
+            if (upstream != null && !k.startsWith(upstream + '\n')) {
+                return false;
+            }
+            return switch (scope) {
+                case ALL -> true;
+                case PATH -> pathOf(k).equals(value);
+                case PREFIX -> targetOf(k).startsWith(value);
+            };
+        };
+        // first collect, then tell responses from Vary markers (the store's removeIf only sees keys), then remove
+        java.util.Set<String> keys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        store.removeIf(k -> {
+            if (match.test(k)) {
+                keys.add(k);
+            }
+            return false;
+        });
+        int responses = 0;
+        for (String k : keys) {
+            if (store.get(k) instanceof CachedResponse) {
+                responses++;
+            }
+        }
+        store.removeIf(keys::contains);
+        return responses;
+    }
+
+    private static String targetOf(String storeKey) {
+        String target = storeKey.substring(storeKey.lastIndexOf('\n') + 1);
+        int hash = target.indexOf('#');
+        return hash >= 0 ? target.substring(0, hash) : target;
+    }
+
     private static String pathOf(String storeKey) {
         int lastNl = storeKey.lastIndexOf('\n');
         String target = storeKey.substring(lastNl + 1);

@@ -3,6 +3,7 @@ package io.githubcache.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
@@ -14,10 +15,16 @@ import java.util.function.Predicate;
 public final class MemoryEntryStore implements EntryStore {
 
     private final Cache<String, Stored> cache;
+    private final long maxBytes;
+    private final LongAdder evictions = new LongAdder();
+    private volatile boolean open = true;
 
     public MemoryEntryStore(long maxBytes, Duration inactive) {
+        this.maxBytes = maxBytes;
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
+                .evictionListener((String key, Stored value, com.github.benmanes.caffeine.cache.RemovalCause cause)
+                        -> evictions.increment())
                 .weigher((String key, Stored value) -> weigh(key, value))
                 .expireAfterAccess(inactive)
                 .build();
@@ -38,6 +45,9 @@ public final class MemoryEntryStore implements EntryStore {
 
     @Override
     public void put(String key, Stored value) {
+        if (!open) {
+            return;
+        }
         cache.put(key, value);
     }
 
@@ -67,5 +77,26 @@ public final class MemoryEntryStore implements EntryStore {
     @Override
     public long weightedSize() {
         return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+    }
+
+    /** The configured bound, in the weigher's bytes. */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** Entries removed by the cache's own policy (size bound or inactivity), not by invalidation or purge. */
+    public long evictions() {
+        return evictions.sum();
+    }
+
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** Drops every entry and refuses new ones; health checks report the store as down from then on. */
+    @Override
+    public void close() {
+        open = false;
+        cache.invalidateAll();
     }
 }
