@@ -78,13 +78,10 @@ public final class CacheMetrics implements CacheEvents {
 
     public CacheMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // every final status class exists from the start (0), so rate() and ratios work before the first request
         for (CacheStatus s : CacheStatus.values()) {
-            for (int c = 0; c < CLASSES.length; c++) {
-                requests[s.ordinal()][c] = Counter.builder(REQUESTS)
-                        .description("Requests answered by the proxy, by X-Github-Cache-Status and response status class")
-                        .tag("cache_status", s.headerValue())
-                        .tag("status_class", CLASSES[c])
-                        .register(registry);
+            for (int c = 1; c < CLASSES.length; c++) {
+                requests[s.ordinal()][c] = requestCounter(s, c);
             }
         }
         coalesced = Counter.builder(COALESCED)
@@ -98,9 +95,24 @@ public final class CacheMetrics implements CacheEvents {
         }
     }
 
+    private Counter requestCounter(CacheStatus s, int statusClass) {
+        return Counter.builder(REQUESTS)
+                .description("Requests answered by the proxy, by X-Github-Cache-Status and response status class")
+                .tag("cache_status", s.headerValue())
+                .tag("status_class", CLASSES[statusClass])
+                .register(registry);
+    }
+
     @Override
     public void responded(ProxyExchange px, int clientStatus) {
-        requests[px.status().ordinal()][classIndex(clientStatus)].increment();
+        int c = classIndex(clientStatus);
+        Counter counter = requests[px.status().ordinal()][c];
+        if (counter == null) {
+            // 1xx only (never a final status in practice); registering twice returns the same counter
+            counter = requestCounter(px.status(), c);
+            requests[px.status().ordinal()][c] = counter;
+        }
+        counter.increment();
         if (px.collapsed()) {
             coalesced.increment();
         }
