@@ -23,6 +23,14 @@ public final class Application {
             System.exit(2);
         }
         int code = app.camelMain().getExitCode();
+        flushLogs();
         System.exit(code);
+    }
+
+    /** Writes out the asynchronous access log (the drained requests' lines) before the JVM exits. */
+    private static void flushLogs() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+            logback.stop();
+        }
     }
 }
