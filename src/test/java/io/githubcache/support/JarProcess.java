@@ -63,7 +63,8 @@ public final class JarProcess implements AutoCloseable {
         Path out = dir.resolve(base + ".stdout.log");
         Path err = dir.resolve(base + ".stderr.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString())
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
+                jar.toString())
                 .directory(projectRoot().toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
