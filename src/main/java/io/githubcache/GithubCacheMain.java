@@ -7,6 +7,7 @@ import io.githubcache.config.SettingsSource;
 import io.githubcache.http.ProxyHeaderFilterStrategy;
 import io.githubcache.http.ProxyHttpBinding;
 import io.githubcache.http.RequestGuard;
+import io.githubcache.route.CacheEvents;
 import io.githubcache.route.CacheServices;
 import io.githubcache.route.CachingProxyRouteTemplate;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ public final class GithubCacheMain {
                 .newSingleThreadScheduledExecutor(this, "github-cache-timer");
         ExecutorService waiters = context.getExecutorServiceManager()
                 .newCachedThreadPool(this, "github-cache-waiters");
-        services = CacheServices.create(settings, cache, clock, timer, waiters);
+        services = CacheServices.create(settings, cache, clock, timer, waiters, CacheEvents.NONE);
         context.getRegistry().bind(CachingProxyRouteTemplate.BINDING_BEAN, new ProxyHttpBinding());
         context.getRegistry().bind(CachingProxyRouteTemplate.HEADER_FILTER_BEAN, new ProxyHeaderFilterStrategy());
         context.getRegistry().bind(CachingProxyRouteTemplate.GUARD_BEAN,

@@ -57,6 +57,7 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
         PrepareUpstreamRequest prepare = new PrepareUpstreamRequest();
         UpstreamOutcomes outcomes = new UpstreamOutcomes(services);
         InvalidateAfterWrite invalidate = new InvalidateAfterWrite(services);
+        RecordRateLimit recordRateLimit = new RecordRateLimit(services);
         Respond respond = new Respond(services);
         InternalError internalError = new InternalError(respond);
 
@@ -87,6 +88,7 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
                             .process(outcomes.failure()).id("on-upstream-failure")
                         .end()
                         .process(invalidate).id("invalidate-after-write")
+                        .process(recordRateLimit).id("record-rate-limit")
                 .end()
                 .process(respond).id("respond");
     }

@@ -59,6 +59,10 @@ public final class ProxyExchange {
     private HeaderList responseHeaders = HeaderList.empty();
     private byte[] responseBody = new byte[0];
     private Integer upstreamStatus;
+    private HeaderList upstreamHeaders;
+    private byte[] upstreamBody;
+    private long upstreamStartNanos;
+    private String detail;
     private boolean fromCache;
     private boolean stored;
     private java.time.Instant entryTime;
@@ -229,6 +233,40 @@ public final class ProxyExchange {
 
     public void upstreamStatus(Integer s) {
         this.upstreamStatus = s;
+    }
+
+    /** Headers of the upstream's own answer (null when it did not answer), whatever was sent to the client. */
+    public HeaderList upstreamHeaders() {
+        return upstreamHeaders;
+    }
+
+    public void upstreamHeaders(HeaderList h) {
+        this.upstreamHeaders = h;
+    }
+
+    public byte[] upstreamBody() {
+        return upstreamBody;
+    }
+
+    public void upstreamBody(byte[] b) {
+        this.upstreamBody = b;
+    }
+
+    public long upstreamStartNanos() {
+        return upstreamStartNanos;
+    }
+
+    public void upstreamStarted() {
+        this.upstreamStartNanos = System.nanoTime();
+    }
+
+    /** Extra RFC 9211 detail for {@code Cache-Status}, e.g. {@code rate-limited}; null when none. */
+    public String detail() {
+        return detail;
+    }
+
+    public void detail(String d) {
+        this.detail = d;
     }
 
     public boolean stored() {
