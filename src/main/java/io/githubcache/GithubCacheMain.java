@@ -66,6 +66,7 @@ public final class GithubCacheMain {
 
     private void configure(CamelContext context) {
         Settings settings = Settings.load(key -> context.getPropertiesComponent().resolveProperty(key));
+        checkPortFree(settings.port());
         LOG.info("github-cache settings: {}", settings.describe());
         MemoryEntryStore memory = new MemoryEntryStore(settings.maxMemory(), Duration.ofDays(365));
         HttpCache cache = new HttpCache(memory);
@@ -80,11 +81,23 @@ public final class GithubCacheMain {
         context.getRegistry().bind(CachingProxyRouteTemplate.BINDING_BEAN, new ProxyHttpBinding());
         context.getRegistry().bind(CachingProxyRouteTemplate.HEADER_FILTER_BEAN, new ProxyHeaderFilterStrategy());
         context.getRegistry().bind(CachingProxyRouteTemplate.GUARD_BEAN,
-                new RequestGuard(settings.maxUriLength(), settings.maxRequestBody()));
+                new RequestGuard(settings.maxUriLength(), settings.maxRequestBody(), settings.maxUriLength() + 64,
+                        settings.maxHeaderSize()));
         try {
             context.addRoutes(new CachingProxyRouteTemplate(services));
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the route template", e);
+        }
+    }
+
+    /** A busy port would otherwise surface as a Camel stack trace; say it in one line instead. */
+    private static void checkPortFree(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress(port));
+        } catch (java.io.IOException e) {
+            throw new io.githubcache.config.InvalidSettingException("github.cache.port", Integer.toString(port),
+                    "the port is already in use or cannot be bound (" + e.getMessage() + ")");
         }
     }
 

@@ -31,6 +31,32 @@ public final class CacheKeyGenerator {
             return "";
         }
         String joined = values.size() == 1 ? values.get(0) : String.join(", ", values);
+        if (isNormal(joined)) {
+            return joined;
+        }
         return joined.trim().replaceAll("\\s*,\\s*", ", ").replaceAll("\\s+", " ");
+    }
+
+    /** The common case (one value, single spaces, ", " separators) needs no regex on the hot path. */
+    private static boolean isNormal(String s) {
+        if (s.isEmpty()) {
+            return true;
+        }
+        if (Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1))) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\t' || c == '\r' || c == '\n') {
+                return false;
+            }
+            if (c == ' ' && s.charAt(i + 1) == ' ') {
+                return false;
+            }
+            if (c == ',' && (i == s.length() - 1 || s.charAt(i + 1) != ' ' || (i > 0 && s.charAt(i - 1) == ' '))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

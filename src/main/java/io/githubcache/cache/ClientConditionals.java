@@ -37,11 +37,25 @@ public final class ClientConditionals {
     /** Weak comparison (section 8.8.3.2): {@code W/"x"} matches {@code "x"}; {@code *} matches any. */
     static boolean weakMatch(String ifNoneMatch, String etag) {
         String target = opaque(etag);
-        for (String candidate : ifNoneMatch.split(",")) {
-            String c = candidate.trim();
-            if (c.equals("*") || (!c.isEmpty() && opaque(c).equals(target))) {
+        if (ifNoneMatch.trim().equals("*")) {
+            return true;
+        }
+        // entity-tags are quoted and may contain commas, so scan quoted strings rather than split on ','
+        int i = 0;
+        int n = ifNoneMatch.length();
+        while (i < n) {
+            int start = ifNoneMatch.indexOf('"', i);
+            if (start < 0) {
+                break;
+            }
+            int end = ifNoneMatch.indexOf('"', start + 1);
+            if (end < 0) {
+                break;
+            }
+            if (ifNoneMatch.substring(start, end + 1).equals(target)) {
                 return true;
             }
+            i = end + 1;
         }
         return false;
     }

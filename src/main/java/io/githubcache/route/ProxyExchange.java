@@ -80,8 +80,10 @@ public final class ProxyExchange {
     /** Reads the request line and header lines as the client sent them, dropping hop-by-hop headers. */
     public static ProxyExchange fromNetty(HttpRequest request) {
         List<Header> lines = new ArrayList<>(request.headers().size());
+        java.util.Set<String> named = HeaderNames.connectionTokens(request.headers().getAll(HeaderNames.CONNECTION));
         for (Map.Entry<String, String> h : request.headers()) {
-            if (!HeaderNames.isHopByHopOrInternal(h.getKey())) {
+            if (!HeaderNames.isHopByHopOrInternal(h.getKey())
+                    && (named.isEmpty() || !named.contains(h.getKey().toLowerCase(java.util.Locale.ROOT)))) {
                 lines.add(new Header(h.getKey(), h.getValue()));
             }
         }
