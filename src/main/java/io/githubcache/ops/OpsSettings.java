@@ -42,7 +42,19 @@ public record OpsSettings(Duration shutdownTimeout, boolean managementEnabled, i
                 throw new InvalidSettingException(MANAGEMENT_PORT, p,
                         "must differ from github.cache.port: management paths never share the proxy's port");
             }
+            checkPortFree(port, p);
         }
         return new OpsSettings(timeout, enabled, port);
+    }
+
+    /** A busy management port stops startup with one line naming the setting, not a Vert.x stack trace. */
+    private static void checkPortFree(int port, String raw) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress(port));
+        } catch (java.io.IOException e) {
+            throw new InvalidSettingException(MANAGEMENT_PORT, raw,
+                    "the port is already in use or cannot be bound (" + e.getMessage() + ")");
+        }
     }
 }

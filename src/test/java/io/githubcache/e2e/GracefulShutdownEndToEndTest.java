@@ -124,6 +124,16 @@ class GracefulShutdownEndToEndTest {
                         .contains("must differ from github.cache.port"));
     }
 
+    @Test
+    void aBusyManagementPortStopsStartupNamingTheSetting() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            String port = Integer.toString(taken.getLocalPort());
+            assertThatThrownBy(() -> ProxyHarness.start(upstream.url(), "camel.management.port", port))
+                    .satisfies(e -> assertThat(messages(e)).contains("camel.management.port")
+                            .contains("CAMEL_MANAGEMENT_PORT").contains("already in use"));
+        }
+    }
+
     private static String messages(Throwable e) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {

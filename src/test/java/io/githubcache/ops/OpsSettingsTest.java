@@ -34,9 +34,15 @@ class OpsSettingsTest {
     }
 
     @Test
-    void checksTheManagementPortOnlyWhenEnabled() {
-        assertThat(load(Map.of("camel.management.enabled", "true", "camel.management.port", "9876"), 3000)
-                .managementPort()).isEqualTo(9876);
+    void checksTheManagementPortOnlyWhenEnabled() throws Exception {
+        int free = io.githubcache.support.ProxyHarness.freePort();
+        assertThat(load(Map.of("camel.management.enabled", "true", "camel.management.port", Integer.toString(free)),
+                3000).managementPort()).isEqualTo(free);
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            String busy = Integer.toString(taken.getLocalPort());
+            assertThatThrownBy(() -> load(Map.of("camel.management.enabled", "true", "camel.management.port", busy),
+                    3000)).isInstanceOf(InvalidSettingException.class).hasMessageContaining("already in use");
+        }
         assertThat(load(Map.of("camel.management.port", "3000"), 3000).managementEnabled()).isFalse();
         assertThatThrownBy(() -> load(Map.of("camel.management.enabled", "true", "camel.management.port", "3000"),
                 3000)).isInstanceOf(InvalidSettingException.class)

@@ -70,6 +70,8 @@ public final class JarProcess implements AutoCloseable {
                 .redirectError(err.toFile());
         Map<String, String> childEnv = pb.environment();
         childEnv.keySet().removeIf(k -> k.equals("PORT") || SCRUBBED_PREFIXES.stream().anyMatch(k::startsWith));
+        // the management server gets a free port unless the test chooses one: 9876 may be taken by another run
+        childEnv.put("CAMEL_MANAGEMENT_PORT", Integer.toString(ProxyHarness.freePort()));
         childEnv.putAll(env);
         Integer port = null;
         if (env.containsKey("PORT")) {
