@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,8 +72,10 @@ public final class CacheMetrics implements CacheEvents {
     private final Counter[][] requests = new Counter[CacheStatus.values().length][CLASSES.length];
     private final Counter coalesced;
     private final Counter[] saved = new Counter[SavedReason.values().length];
-    private final Map<String, Counter> upstreamByStatus = new ConcurrentHashMap<>();
-    private final Map<String, Timer> latencyByClass = new ConcurrentHashMap<>();
+    /** Index = status code 100..599; index 0 = no answer ({@code error}). Filled on first use. */
+    private final AtomicReferenceArray<Counter> upstreamByStatus = new AtomicReferenceArray<>(600);
+    /** Index = status class 0..4 as in {@link #CLASSES}, 5 = {@code error}. Filled on first use. */
+    private final AtomicReferenceArray<Timer> latencyByClass = new AtomicReferenceArray<>(CLASSES.length + 1);
     private final Map<String, RateLimitNumbers> rateLimits = new ConcurrentHashMap<>();
     private final AtomicBoolean rateLimitCapLogged = new AtomicBoolean();
 
@@ -141,17 +144,29 @@ public final class CacheMetrics implements CacheEvents {
 
     @Override
     public void upstreamAnswered(int status, long nanos) {
-        String label = status < 100 || status > 599 ? "error" : Integer.toString(status);
-        upstreamByStatus.computeIfAbsent(label, l -> Counter.builder(UPSTREAM_REQUESTS)
-                .description("Requests sent to the upstream, by its response status (error: no response at all)")
-                .tag("status", l)
-                .register(registry)).increment();
-        String cls = status < 100 || status > 599 ? "error" : CLASSES[classIndex(status)];
-        latencyByClass.computeIfAbsent(cls, c -> Timer.builder(UPSTREAM_DURATION)
-                .description("Time from sending a request upstream to having its whole response, by status class")
-                .tag("status_class", c)
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        boolean answered = status >= 100 && status <= 599;
+        int s = answered ? status : 0;
+        Counter counter = upstreamByStatus.get(s);
+        if (counter == null) {
+            // registering an existing meter returns it, so a race here only builds the same counter twice
+            counter = Counter.builder(UPSTREAM_REQUESTS)
+                    .description("Requests sent to the upstream, by its response status (error: no response at all)")
+                    .tag("status", answered ? Integer.toString(status) : "error")
+                    .register(registry);
+            upstreamByStatus.set(s, counter);
+        }
+        counter.increment();
+        int c = answered ? classIndex(status) : CLASSES.length;
+        Timer timer = latencyByClass.get(c);
+        if (timer == null) {
+            timer = Timer.builder(UPSTREAM_DURATION)
+                    .description("Time from sending a request upstream to having its whole response, by status class")
+                    .tag("status_class", answered ? CLASSES[c] : "error")
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry);
+            latencyByClass.set(c, timer);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
