@@ -48,7 +48,8 @@ class FuzzEndToEndTest {
         leaks.start();
         leakLogger.addAppender(leaks);
         try (UpstreamStub upstream = new UpstreamStub(); UpstreamStub trap = new UpstreamStub();
-                ProxyHarness proxy = ProxyHarness.start(upstream.url(), "github.cache.max-request-body", "64KB")) {
+                ProxyHarness proxy = ProxyHarness.start(upstream.url(), "github.cache.max-request-body", "64KB",
+                        "github.cache.upstream-timeout", "2s")) {
             proxy.get("/warmup");
             int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
             AtomicInteger answered = new AtomicInteger();
@@ -61,7 +62,9 @@ class FuzzEndToEndTest {
                     Random random = new Random(seed);
                     for (int i = seed; i < REQUESTS; i += 8) {
                         byte[] request = hostile(random, i, trap.port());
-                        boolean read = i % 13 != 0;
+                        // truncated requests and random bytes may never form a request: the proxy rightly waits,
+                        // so those are sent without waiting for an answer
+                        boolean read = i % 13 != 0 && i % 16 != 0 && i % 16 != 1;
                         if (send(proxy.port(), request, read)) {
                             answered.incrementAndGet();
                         } else if (read) {
@@ -118,7 +121,7 @@ class FuzzEndToEndTest {
             case 11 -> "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\nabc";
             case 12 -> "GET " + path + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n";
             case 13 -> "GET " + path + "?a=\u00e9\u0001 HTTP/1.1\r\nHost: x\r\n\r\n";
-            case 14 -> "GET " + path + " HTTP/1.1\r\n" + "X-H: v\r\n".repeat(2000 + r.nextInt(200)) + "\r\n";
+            case 14 -> "GET " + path + " HTTP/1.1\r\n" + "X-H: v\r\n".repeat(2100 + r.nextInt(200)) + "\r\n";
             default -> "GET " + path + " HTTP/1.1\r\n\r\n"; // HTTP/1.1 without Host
         };
         if (s == null) {
