@@ -16,8 +16,9 @@
 #
 # Environment knobs (defaults in brackets):
 #   DURATION [10s] per measured run     ROUNDS [2] measured runs per system and scenario
-#   WARMUP [5s] unrecorded warm-up runs THREADS [2] wrk threads
-#   REVAL_PATHS [10000] revalidation paths per wrk thread (each must come round later than the 1 s TTL)
+#   WARMUP [10s] unrecorded warm-up runs THREADS [2] wrk threads
+#   REVAL_PATHS [auto] revalidation paths per wrk thread; each must come round later than the 1 s TTL, so
+#               auto = 1.2 s worth of the fastest rate seen so far (per thread), within 4000..10000
 #   JAVA_OPTS [] extra JVM options for github-cache (the default is none: default JVM settings)
 #   JFR [0] 1 = record a JFR profile of the main github-cache instance into the results dir
 #   RESULTS_DIR [bench/results/<timestamp>]   KEEP_WORK [0] 1 = keep the temp dir (logs, nginx cache)
@@ -29,8 +30,8 @@ JAR="$ROOT/target/github-cache.jar"
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-2}
-WARMUP=${WARMUP:-5s}
-REVAL_PATHS=${REVAL_PATHS:-10000}
+WARMUP=${WARMUP:-10s}
+REVAL_PATHS=${REVAL_PATHS:-auto}
 JAVA_OPTS=${JAVA_OPTS:-}
 JFR=${JFR:-0}
 KEEP_WORK=${KEEP_WORK:-0}
@@ -67,10 +68,15 @@ DATA="$RESULTS_DIR/data.tsv"
 printf 'scenario\tsystem\tround\trps\tp50_us\tp99_us\tp999_us\trequests\terrors\tupstream\tupstream_200\tupstream_304\n' > "$DATA"
 
 PIDS=()          # java processes we started
+BG_PIDS=()       # background wrk processes while they run
 NGINX_CONFS=()   # nginx instances we started (config files), stopped by their own pid files
 cleanup() {
     local rc=$?
     set +e
+    log "stopping what this run started"
+    for pid in "${BG_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null
+    done
     for pid in "${PIDS[@]}"; do
         kill "$pid" 2>/dev/null
     done
@@ -82,11 +88,13 @@ cleanup() {
         for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$pid" 2>/dev/null
     done
+    log "stopped; removing the work dir"
     if [ "$KEEP_WORK" = 1 ]; then
         log "kept $WORK"
     else
         rm -rf "$WORK"
     fi
+    log "done"
     exit $rc
 }
 trap cleanup EXIT
@@ -247,7 +255,10 @@ prime_and_check /repos/bench/hit-identity
 # the first run of each is the cold one (recorded: what the first seconds after a deploy look like) (github-cache's JIT has just started); reported apart
 wrk_run "hit c50 cold" github-cache 1 "$GC" 50 hit.lua /repos/bench/hit gzip
 wrk_run "hit c50 cold" nginx 1 "$NG" 50 hit.lua /repos/bench/hit gzip
-# and one unrecorded miss run each, so the miss path is compiled too before anything is measured
+# then unrecorded warm-up runs of hits and misses each: github-cache's throughput still climbs for a
+# minute or so after start while the JIT compiles (slower on a busy machine)
+wrk_run "hit c50 warm-up" github-cache 0 "$GC" 50 hit.lua /repos/bench/hit gzip
+wrk_run "hit c50 warm-up" nginx 0 "$NG" 50 hit.lua /repos/bench/hit gzip
 wrk_run "miss c50 warm-up" github-cache 0 "$GC" 50 paths.lua miss miss-gc-0
 wrk_run "miss c50 warm-up" nginx 0 "$NG" 50 paths.lua miss miss-ng-0
 
@@ -269,36 +280,45 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 GC_RSS=$(rss_kb "$GC_PID")
+if [ "$REVAL_PATHS" = auto ]; then
+    REVAL_PATHS=$(awk -F'\t' -v t="$THREADS" 'NR > 1 && $4 > m { m = $4 }
+        END { n = int(1.2 * m / t); print (n < 4000 ? 4000 : (n > 10000 ? 10000 : n)) }' "$DATA")
+fi
+log "revalidation: $REVAL_PATHS paths per wrk thread"
 NGINX_RSS_1=$(rss_kb $(nginx_pids "$WORK/nginx.pid"))
 
 # ---------------------------------------------------------------- revalidations: 1 s TTL, every entry expired
 start_github_cache github-cache-reval "$GC_REVAL_PORT" GITHUB_CACHE_TTL=1
 GC_REVAL_PID=$STARTED_PID
+GC_REVAL_START_MS=$STARTED_MS
 GCR="http://127.0.0.1:$GC_REVAL_PORT"
 NGR="http://127.0.0.1:$NGINX_REVAL_PORT"
 log "github-cache with GITHUB_CACHE_TTL=1: first request served ${STARTED_MS} ms after java -jar"
 
-# fill every path once (each wrk thread stops after REVAL_PATHS responses; stopped by us once the stub
-# has served them all, since wrk itself waits out its -d)
-prefill() {   # url
-    local before target wpid
+# fill every path once, on both at the same time (unmeasured): each wrk thread stops after REVAL_PATHS
+# responses; wrk itself waits out its -d, so we interrupt both once the stub has served them all
+prefill() {
+    local before target t0 wgc wng
     before=$(stub_lines)
-    target=$((before + THREADS * REVAL_PATHS))
-    wrk -t"$THREADS" -c50 -d120s --timeout 5s -s "$BENCH_DIR/lua/paths.lua" "$1" -- cycle reval "$REVAL_PATHS" "$REVAL_PATHS" \
-        > "$RESULTS_DIR/reval-prefill-$2.txt" 2>&1 &
-    wpid=$!
-    local t0
+    target=$((before + 2 * THREADS * REVAL_PATHS))
+    wrk -t"$THREADS" -c50 -d120s --timeout 5s -s "$BENCH_DIR/lua/paths.lua" "$GCR" -- cycle reval "$REVAL_PATHS" \
+        "$REVAL_PATHS" > "$RESULTS_DIR/reval-prefill-github-cache.txt" 2>&1 &
+    wgc=$!
+    wrk -t"$THREADS" -c50 -d120s --timeout 5s -s "$BENCH_DIR/lua/paths.lua" "$NGR" -- cycle reval "$REVAL_PATHS" \
+        "$REVAL_PATHS" > "$RESULTS_DIR/reval-prefill-nginx.txt" 2>&1 &
+    wng=$!
+    BG_PIDS=("$wgc" "$wng")
     t0=$(now_ms)
-    while [ "$(stub_lines)" -lt "$target" ] && kill -0 "$wpid" 2>/dev/null; do
-        [ $(( $(now_ms) - t0 )) -lt 90000 ] || { log "prefill of $2 incomplete after 90 s"; break; }
+    while [ "$(stub_lines)" -lt "$target" ]; do
+        [ $(( $(now_ms) - t0 )) -lt 45000 ] || { log "prefill incomplete after 45 s (the table shows how many revalidations were 304s)"; break; }
         sleep 0.2
     done
-    kill -INT "$wpid" 2>/dev/null || true
-    wait "$wpid" || true
-    log "prefilled $2: $(( $(stub_lines) - before )) upstream requests in $(( $(now_ms) - t0 )) ms"
+    kill -INT "$wgc" "$wng" 2>/dev/null || true
+    wait "$wgc" "$wng" || true
+    BG_PIDS=()
+    log "prefilled both: $(( $(stub_lines) - before )) upstream requests of $((2 * THREADS * REVAL_PATHS)) in $(( $(now_ms) - t0 )) ms"
 }
-prefill "$GCR" github-cache
-prefill "$NGR" nginx
+prefill
 sleep 2   # every entry is now past its 1 s TTL
 
 # one unrecorded run each first: warms github-cache-reval's JIT on this path (nginx gets the same)
@@ -372,6 +392,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
     printf '%-24s %-24s %14s %14s %9s\n' "RSS after reval" "MiB (gc: TTL=1 instance)" \
         "$((GC_REVAL_RSS / 1024))" "$((NGINX_RSS_2 / 1024))" "$(ratio "$GC_REVAL_RSS" "$NGINX_RSS_2")"
     echo
+    echo "revalidation: $REVAL_PATHS paths per wrk thread; the TTL=1 github-cache instance served its first" \
+        "request ${GC_REVAL_START_MS} ms after java -jar"
     echo "nginx cache files on disk (page cache, not in its RSS): $((NGINX_CACHE_KB / 1024)) MiB main," \
         "$((NGINX_REVAL_CACHE_KB / 1024)) MiB reval; stub served $STUB_TOTAL requests in all"
     echo "raw wrk output and data.tsv: $RESULTS_DIR"

@@ -34,6 +34,7 @@ public final class JfrTop {
         Map<String, Long> allocBySite = new HashMap<>();
         Map<String, Long> allocByClass = new HashMap<>();
         long samples = 0;
+        long withOwnFrame = 0;
         long gcPauses = 0;
         Duration gcPauseTotal = Duration.ZERO;
         Duration gcPauseMax = Duration.ZERO;
@@ -52,11 +53,16 @@ public final class JfrTop {
                     List<RecordedFrame> frames = st.getFrames();
                     self.merge(name(frames.get(0)), 1L, Long::sum);
                     Set<String> seen = new HashSet<>();
+                    boolean own = false;
                     for (RecordedFrame f : frames) {
                         String n = name(f);
+                        own |= n.startsWith("io.githubcache.");
                         if (seen.add(n)) {
                             inclusive.merge(n, 1L, Long::sum);
                         }
+                    }
+                    if (own) {
+                        withOwnFrame++;
                     }
                 }
                 case "jdk.ObjectAllocationSample" -> {
@@ -90,7 +96,9 @@ public final class JfrTop {
             }
         }
 
-        System.out.printf("execution samples: %d%n%n", samples);
+        System.out.printf("execution samples: %d, of which %.1f%% inside github-cache code (an io.githubcache frame"
+                + " on the stack; the rest is Camel, Netty and JDK machinery around it)%n%n", samples,
+                100.0 * withOwnFrame / Math.max(1, samples));
         print("samples by thread kind", threads, samples, rows, "");
         print("hottest methods, self", self, samples, rows, "");
         print("hottest methods, inclusive (github-cache code)", inclusive, samples, rows, "io.githubcache.");
