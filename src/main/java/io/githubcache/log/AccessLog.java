@@ -47,7 +47,7 @@ public final class AccessLog {
         }
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("remote_addr", address(e.remote()));
-        f.put("time_local", NGINX_TIME.format(ZonedDateTime.now()));
+        f.put("time_local", timeLocal());
         f.put("request", e.method() + " " + redact(e.rawTarget()) + " " + e.protocol());
         f.put("status", e.status());
         f.put("upstream_status", e.upstreamStatus() == null ? "-" : e.upstreamStatus().toString());
@@ -60,7 +60,7 @@ public final class AccessLog {
         f.put("X-Ratelimit-Resource", orDash(rh.first(HeaderNames.X_RATELIMIT_RESOURCE)));
         f.put("Etag", orDash(rh.first(HeaderNames.ETAG)));
         f.put(HeaderNames.X_GITHUB_CACHE_STATUS, e.cacheStatus().headerValue());
-        f.put("request_time", String.format(Locale.ROOT, "%.3f", (System.nanoTime() - e.startNanos()) / 1e9));
+        f.put("request_time", seconds(System.nanoTime() - e.startNanos()));
         f.put("github_token_fingerprint", e.tokenFingerprint());
         LOG.info(Markers.appendEntries(f), "");
     }
@@ -75,7 +75,34 @@ public final class AccessLog {
                 HeaderList.empty(), HeaderList.empty(), StatusHeaders.REJECTED_STATUS, System.nanoTime(), "-"));
     }
 
+    /** nginx's {@code $time_local}; formatted once per second, not per request (it showed in profiles). */
+    private static String timeLocal() {
+        long second = System.currentTimeMillis() / 1000;
+        CachedTime c = lastTime;
+        if (c == null || c.second != second) {
+            c = new CachedTime(second, NGINX_TIME.format(ZonedDateTime.now()));
+            lastTime = c;
+        }
+        return c.text;
+    }
+
+    private record CachedTime(long second, String text) {
+    }
+
+    private static volatile CachedTime lastTime;
+
+    /** nginx's {@code $request_time}: seconds with millisecond resolution, e.g. {@code 0.012}. */
+    static String seconds(long nanos) {
+        long ms = Math.max(0, nanos / 1_000_000);
+        long whole = ms / 1000;
+        long frac = ms % 1000;
+        return whole + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
+    }
+
     static String redact(String target) {
+        if (target.indexOf('?') < 0) {
+            return target;
+        }
         return SECRET_PARAMS.matcher(target).replaceAll("$1REDACTED");
     }
 
