@@ -35,12 +35,12 @@ COPY routes /app/routes
 
 USER 10001:10001
 VOLUME /var/cache/github-cache
-# 3000: the proxy (PORT). 9876: management server (CAMEL_MANAGEMENT_PORT), being added.
+# 3000: the proxy (PORT). 9876: management server (CAMEL_MANAGEMENT_PORT): health, metrics, purge.
 EXPOSE 3000 9876
 
-# The image has no curl guarantee; bash is there. Enable once the management server has landed:
-# HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-#   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${CAMEL_MANAGEMENT_PORT:-9876} && printf 'GET /observe/health HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+# The image has no curl guarantee; bash is there: a raw GET on the management port.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${CAMEL_MANAGEMENT_PORT:-9876} && printf 'GET /observe/health HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 
 # Exec form: java is PID 1 and receives SIGTERM itself. Extra JVM flags: JAVA_TOOL_OPTIONS.
 # (This replaces the base image's CA-certificate entrypoint; the JVM's own trust store is used.)
