@@ -4,6 +4,7 @@ import static io.githubcache.store.StoreTestData.key;
 import static io.githubcache.store.StoreTestData.response;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.githubcache.cache.CachedResponse;
 import io.githubcache.cache.VaryMarker;
@@ -67,6 +68,20 @@ class DiskEntryStoreTest {
 
         assertThat(store.get(key(1))).isNull();
         assertThat(store.entryCount()).isEqualTo(1);
+    }
+
+    @Test
+    void withTheDefaultTuningTheStoreOpensInTheBackgroundAndKeepsEarlyWrites() {
+        DiskEntryStore store = store(64 * MB, DiskEntryStore.Tuning.defaults());
+        // written at once: applied, or journaled if the file is still opening
+        store.put(key(1), response(1, 500));
+
+        await().atMost(Duration.ofSeconds(20)).until(store::isAvailable);
+        assertThat(store.get(key(1))).isEqualTo(response(1, 500));
+        store.close();
+
+        DiskEntryStore reopened = store(64 * MB);
+        assertThat(reopened.get(key(1))).isEqualTo(response(1, 500));
     }
 
     @Test

@@ -74,6 +74,7 @@ public final class DiskStoreBenchmark {
         Files.createDirectories(crashed);
         store.flush();
         Files.copy(store.file(), crashed.resolve(DiskEntryStore.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(store.file(), dir.resolve("crash-image"), StandardCopyOption.REPLACE_EXISTING);
 
         t0 = System.nanoTime();
         store.close();
@@ -85,12 +86,20 @@ public final class DiskStoreBenchmark {
             for (Path d : List.of(dir, crashed)) {
                 t0 = System.nanoTime();
                 try (DiskEntryStore reopened = new DiskEntryStore(d, maxDisk, Duration.ofDays(365), clock)) {
-                    long openNs = System.nanoTime() - t0;
+                    long constructorNs = System.nanoTime() - t0;
+                    while (!reopened.isAvailable()) {
+                        Thread.onSpinWait();
+                    }
+                    long readyNs = System.nanoTime() - t0;
                     boolean found = reopened.get(key(n - 1)) != null;
-                    long firstGetNs = System.nanoTime() - t0 - openNs;
-                    System.out.printf("open %s (%d entries): %.0f ms, first get %.1f ms (hit=%s)%n",
-                            d == dir ? "after clean close" : "after crash", reopened.entryCount(),
-                            openNs / 1e6, firstGetNs / 1e6, found);
+                    long firstGetNs = System.nanoTime() - t0 - readyNs;
+                    System.out.printf("open %s (%d entries): constructor returned after %.0f ms, serving after %.0f ms,"
+                            + " first get %.1f ms (hit=%s)%n", d == dir ? "after clean close" : "after crash",
+                            reopened.entryCount(), constructorNs / 1e6, readyNs / 1e6, firstGetNs / 1e6, found);
+                }
+                if (d == crashed) {
+                    Files.copy(dir.resolve("crash-image"), crashed.resolve(DiskEntryStore.FILE_NAME),
+                            StandardCopyOption.REPLACE_EXISTING); // crash again: every round measures a recovery
                 }
             }
         }
