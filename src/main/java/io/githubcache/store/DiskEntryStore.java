@@ -219,9 +219,9 @@ public final class DiskEntryStore implements EntryStore {
         // Opening is quick after a clean stop (tens of ms for 100,000 entries), but after a crash MVStore
         // looks for the newest intact chunk, which can take seconds on a large file: startup does not wait for
         // that, the tier answers misses until it is open.
-        Future<?> opening = background.submit(guarded(this::openAndReplay));
+        Future<?> openTask = background.submit(guarded(this::openAndReplay));
         try {
-            opening.get(OPEN_WAIT_MS, TimeUnit.MILLISECONDS);
+            openTask.get(OPEN_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             LOG.info("disk cache {}: still opening (recovering from an unclean stop?); serving misses until ready",
                     file);
@@ -1068,7 +1068,7 @@ public final class DiskEntryStore implements EntryStore {
     }
 
     private void resetLocked(Db d, Throwable cause) {
-        LOG.warn("disk cache: {} is damaged ({}); moving it aside and starting empty", file, cause.toString());
+        LOG.warn("disk cache: {} is damaged ({}); moving it aside and starting empty", file, cause.toString(), cause);
         db = null;
         liveBytes = 0;
         d.store.closeImmediately();

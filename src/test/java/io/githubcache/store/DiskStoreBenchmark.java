@@ -69,6 +69,17 @@ public final class DiskStoreBenchmark {
         long getNs = System.nanoTime() - t0;
         System.out.printf("get: %d random disk reads, %d hits, %.1f us/get%n", n, hits, getNs / 1e3 / n);
 
+        // invalidation (HttpCache.invalidatePath): a scan of every key against a scan of one key range
+        String prefix = key(5).substring(0, key(5).indexOf("/repo5"));
+        t0 = System.nanoTime();
+        int all = store.removeIf(k -> false);
+        long fullNs = System.nanoTime() - t0;
+        t0 = System.nanoTime();
+        int some = store.removeIf(prefix + "/", k -> false);
+        long rangeNs = System.nanoTime() - t0;
+        System.out.printf("removeIf matching nothing: all %d keys scanned in %.1f ms; one prefix range in %.2f ms%n",
+                n, fullNs / 1e6, rangeNs / 1e6);
+
         // a crash image: the file as a killed process leaves it (everything committed, never closed)
         Path crashed = root.resolve("crashed");
         Files.createDirectories(crashed);
