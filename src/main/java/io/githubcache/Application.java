@@ -1,6 +1,7 @@
 package io.githubcache;
 
 import io.githubcache.config.InvalidSettingException;
+import io.githubcache.ops.ShutdownSignals;
 import java.time.Clock;
 import java.util.Map;
 
@@ -12,6 +13,9 @@ public final class Application {
 
     public static void main(String[] args) throws Exception {
         GithubCacheMain app = new GithubCacheMain(Map.of(), Clock.systemUTC());
+        // SIGTERM/SIGINT: drain and stop through Camel Main (main.completed() sets exit code 0), so the exit
+        // below is 0 instead of the JVM's 143/130 for a signal
+        ShutdownSignals.install(app.camelMain());
         try {
             app.run(args);
         } catch (InvalidSettingException e) {
@@ -19,6 +23,14 @@ public final class Application {
             System.exit(2);
         }
         int code = app.camelMain().getExitCode();
+        flushLogs();
         System.exit(code);
+    }
+
+    /** Writes out the asynchronous access log (the drained requests' lines) before the JVM exits. */
+    private static void flushLogs() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+            logback.stop();
+        }
     }
 }

@@ -7,12 +7,15 @@ import io.githubcache.config.SettingsSource;
 import io.githubcache.http.ProxyHeaderFilterStrategy;
 import io.githubcache.http.ProxyHttpBinding;
 import io.githubcache.http.RequestGuard;
+import io.githubcache.metrics.StoreTier;
+import io.githubcache.ops.Operations;
 import io.githubcache.route.CacheServices;
 import io.githubcache.route.CachingProxyRouteTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +39,7 @@ public final class GithubCacheMain {
     private final Main main = new Main();
     private final Clock clock;
     private volatile CacheServices services;
+    private volatile Operations operations; // ops (issue 5)
 
     public GithubCacheMain(Map<String, String> overrides, Clock clock) {
         this.clock = clock;
@@ -45,6 +49,12 @@ public final class GithubCacheMain {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
                 configure(support.getCamelContext());
+            }
+
+            // ops (issue 5): after Camel's auto-configuration, which would overwrite the shutdown timeout
+            @Override
+            public void afterConfigure(BaseMainSupport support) {
+                operations.afterConfigure(support.getCamelContext());
             }
         });
     }
@@ -56,21 +66,38 @@ public final class GithubCacheMain {
 
     private void configure(CamelContext context) {
         Settings settings = Settings.load(key -> context.getPropertiesComponent().resolveProperty(key));
+        checkPortFree(settings.port());
         LOG.info("github-cache settings: {}", settings.describe());
-        HttpCache cache = new HttpCache(new MemoryEntryStore(settings.maxMemory(), Duration.ofDays(365)));
+        MemoryEntryStore memory = new MemoryEntryStore(settings.maxMemory(), Duration.ofDays(365));
+        HttpCache cache = new HttpCache(memory);
+        // ops (issue 5): metrics, health, purge, graceful shutdown; one StoreTier per store tier
+        operations = Operations.install(context, settings.port(), cache, List.of(new StoreTier("memory",
+                memory::entryCount, memory::weightedSize, memory::maxBytes, memory::evictions, memory::isOpen)));
         ScheduledExecutorService timer = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "github-cache-timer");
         ExecutorService waiters = context.getExecutorServiceManager()
                 .newCachedThreadPool(this, "github-cache-waiters");
-        services = CacheServices.create(settings, cache, clock, timer, waiters);
+        services = CacheServices.create(settings, cache, clock, timer, waiters, operations.events());
         context.getRegistry().bind(CachingProxyRouteTemplate.BINDING_BEAN, new ProxyHttpBinding());
         context.getRegistry().bind(CachingProxyRouteTemplate.HEADER_FILTER_BEAN, new ProxyHeaderFilterStrategy());
         context.getRegistry().bind(CachingProxyRouteTemplate.GUARD_BEAN,
-                new RequestGuard(settings.maxUriLength(), settings.maxRequestBody()));
+                new RequestGuard(settings.maxUriLength(), settings.maxRequestBody(), settings.maxUriLength() + 64,
+                        settings.maxHeaderSize()));
         try {
             context.addRoutes(new CachingProxyRouteTemplate(services));
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the route template", e);
+        }
+    }
+
+    /** A busy port would otherwise surface as a Camel stack trace; say it in one line instead. */
+    private static void checkPortFree(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress(port));
+        } catch (java.io.IOException e) {
+            throw new io.githubcache.config.InvalidSettingException("github.cache.port", Integer.toString(port),
+                    "the port is already in use or cannot be bound (" + e.getMessage() + ")");
         }
     }
 
@@ -80,6 +107,11 @@ public final class GithubCacheMain {
 
     public CacheServices services() {
         return services;
+    }
+
+    /** Metrics registry, operations settings (issue 5). */
+    public Operations operations() {
+        return operations;
     }
 
     /** Starts without blocking (tests). */

@@ -7,6 +7,15 @@ package io.githubcache.config;
 public class InvalidSettingException extends RuntimeException {
 
     public InvalidSettingException(String key, String value, String reason) {
-        super("invalid setting " + key + " (env " + SettingsSource.envName(key) + ") = '" + value + "': " + reason);
+        super("invalid setting " + key + " (env " + envNames(key) + ") = '" + value + "': " + reason);
+    }
+
+    private static String envNames(String key) {
+        String env = SettingsSource.envName(key);
+        return switch (key) {
+            case "github.cache.port" -> env + " or PORT";
+            case "github.cache.base-url" -> env + " or OD_GITHUBCACHE_BASE_URL";
+            default -> env;
+        };
     }
 }

@@ -57,6 +57,26 @@ public final class HeaderNames {
     private HeaderNames() {
     }
 
+    /**
+     * Header names listed in {@code Connection} (RFC 9110 section 7.6.1): they are hop-by-hop for this
+     * message only, and must be dropped with the standard ones.
+     */
+    public static Set<String> connectionTokens(java.util.List<String> connectionValues) {
+        if (connectionValues.isEmpty()) {
+            return Set.of();
+        }
+        java.util.Set<String> tokens = new java.util.HashSet<>();
+        for (String v : connectionValues) {
+            for (String t : v.split(",")) {
+                String name = t.trim().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty()) {
+                    tokens.add(name);
+                }
+            }
+        }
+        return tokens;
+    }
+
     /** True for a header that must not cross the proxy: hop-by-hop, any {@code Proxy-*}, or Camel's own. */
     public static boolean isHopByHopOrInternal(String name) {
         String lower = name.toLowerCase(Locale.ROOT);

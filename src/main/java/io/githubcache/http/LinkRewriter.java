@@ -19,6 +19,17 @@ public final class LinkRewriter {
         if (linkValue == null || upstreamBase.isEmpty() || !linkValue.contains(upstreamBase)) {
             return linkValue;
         }
-        return linkValue.replace(upstreamBase, publicBase);
+        StringBuilder out = new StringBuilder(linkValue.length() + 32);
+        int from = 0;
+        int at;
+        while ((at = linkValue.indexOf(upstreamBase, from)) >= 0) {
+            int end = at + upstreamBase.length();
+            out.append(linkValue, from, at);
+            // only a whole origin: the next character must end the host (path, query, '>' or end)
+            boolean boundary = end == linkValue.length() || "/?#>;, ".indexOf(linkValue.charAt(end)) >= 0;
+            out.append(boundary ? publicBase : upstreamBase);
+            from = end;
+        }
+        return out.append(linkValue, from, linkValue.length()).toString();
     }
 }

@@ -36,10 +36,28 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     private final int maxUriLength;
     private final long maxRequestBody;
+    private final int maxInitialLineLength;
+    private final int maxHeaderSize;
 
     public RequestGuard(int maxUriLength, long maxRequestBody) {
+        this(maxUriLength, maxRequestBody, maxUriLength + 64, 16 * 1024);
+    }
+
+    public RequestGuard(int maxUriLength, long maxRequestBody, int maxInitialLineLength, int maxHeaderSize) {
         this.maxUriLength = maxUriLength;
         this.maxRequestBody = maxRequestBody;
+        this.maxInitialLineLength = maxInitialLineLength;
+        this.maxHeaderSize = maxHeaderSize;
+    }
+
+    /** Swaps Camel's request decoder for {@link StrictRequestDecoder} with the same limits. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        ChannelHandler decoder = ctx.pipeline().get("decoder");
+        if (decoder instanceof io.netty.handler.codec.http.HttpRequestDecoder && !(decoder instanceof StrictRequestDecoder)) {
+            ctx.pipeline().replace("decoder", "decoder",
+                    new StrictRequestDecoder(maxInitialLineLength, maxHeaderSize, 8192));
+        }
     }
 
     @Override

@@ -23,6 +23,12 @@ public final class StatusHeaders {
      */
     public static String cacheStatus(CacheStatus status, Long ttlSeconds, boolean stored, boolean collapsed,
             Integer fwdStatus) {
+        return cacheStatus(status, ttlSeconds, stored, collapsed, fwdStatus, null);
+    }
+
+    /** As above, with an extra {@code detail} (e.g. {@code rate-limited}), or null. */
+    public static String cacheStatus(CacheStatus status, Long ttlSeconds, boolean stored, boolean collapsed,
+            Integer fwdStatus, String detail) {
         StringBuilder sb = new StringBuilder(CACHE_NAME);
         switch (status) {
             case HIT -> sb.append("; hit");
@@ -43,6 +49,9 @@ public final class StatusHeaders {
         }
         if (collapsed) {
             sb.append("; collapsed");
+        }
+        if (detail != null && status != CacheStatus.STALE) {
+            sb.append("; detail=").append(detail);
         }
         return sb.toString();
     }

@@ -3,7 +3,13 @@ package io.githubcache.route;
 import io.githubcache.cache.CacheStatus;
 import io.githubcache.cache.CachedResponse;
 import io.githubcache.cache.FillResult;
+import io.githubcache.cache.HeaderList;
+import io.githubcache.cache.RequestCachePolicy;
 import io.githubcache.cache.RequestCachePolicy.Decision;
+import io.githubcache.http.HeaderNames;
+import io.githubcache.http.ProxyError;
+import io.githubcache.ratelimit.RateLimitPolicy;
+import io.githubcache.ratelimit.RateLimitTracker;
 import io.githubcache.cache.RequestCoalescer;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
@@ -33,6 +39,10 @@ public final class CacheLookup extends AsyncProcessorSupport {
         ProxyExchange px = exchange.getProperty(ProxyExchange.PROPERTY, ProxyExchange.class);
         Decision decision = px.decision();
         if (decision == Decision.PASS || decision == Decision.BYPASS_AND_STORE) {
+            if (answeredDuringRateLimit(px, null, services.clock().instant())) {
+                callback.done(true);
+                return true;
+            }
             px.status(CacheStatus.BYPASS);
             px.action(ProxyExchange.Action.FETCH);
             callback.done(true);
@@ -44,6 +54,10 @@ public final class CacheLookup extends AsyncProcessorSupport {
             px.status(CacheStatus.HIT);
             px.respondWith(entry, true);
             px.action(ProxyExchange.Action.RESPOND);
+            callback.done(true);
+            return true;
+        }
+        if (answeredDuringRateLimit(px, entry, now)) {
             callback.done(true);
             return true;
         }
@@ -65,6 +79,44 @@ public final class CacheLookup extends AsyncProcessorSupport {
             return true;
         }
         return await(px, ticket.fill(), callback);
+    }
+
+    /**
+     * While GitHub refuses this token (for this resource), answer from the entry even if expired (within the
+     * stale bound), else replay GitHub's refusal, rather than spend a request certain to fail.
+     */
+    private boolean answeredDuringRateLimit(ProxyExchange px, CachedResponse entry, Instant now) {
+        if (!services.settings().respectRateLimit() || RequestCachePolicy.isRateLimit(px.rawPath())) {
+            return false;
+        }
+        RateLimitTracker.Block block = services.rateLimits().blocked(px.key().upstream() + '\n' + px.key().partition(),
+                RateLimitPolicy.resourceOfPath(px.rawPath()), now);
+        if (block == null) {
+            return false;
+        }
+        px.action(ProxyExchange.Action.RESPOND);
+        px.detail("rate-limited");
+        if (entry != null && services.freshness().mayServeStale(entry, now)) {
+            px.status(CacheStatus.STALE);
+            px.respondWith(entry, true);
+            return true;
+        }
+        long retryAfter = Math.max(1, java.time.Duration.between(now, block.until()).toSeconds());
+        px.status(CacheStatus.HIT);
+        if (block.refusal() != null) {
+            CachedResponse r = block.refusal();
+            HeaderList h = r.headers().with(HeaderNames.RETRY_AFTER, Long.toString(retryAfter));
+            px.respondWith(r.status(), h, r.body(), false);
+        } else {
+            ProxyError e = new ProxyError(403, "API rate limit exceeded for this token (github-cache answered without "
+                    + "asking GitHub until the limit resets)");
+            HeaderList h = UpstreamOutcomes.errorHeaders()
+                    .with(HeaderNames.RETRY_AFTER, Long.toString(retryAfter))
+                    .with(HeaderNames.X_RATELIMIT_REMAINING, "0")
+                    .with(HeaderNames.X_RATELIMIT_RESET, Long.toString(block.until().getEpochSecond()));
+            px.respondWith(e.status(), h, e.body(), false);
+        }
+        return true;
     }
 
     private boolean await(ProxyExchange px, RequestCoalescer.Fill fill, AsyncCallback callback) {

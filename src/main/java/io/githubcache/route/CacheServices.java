@@ -7,6 +7,8 @@ import io.githubcache.cache.RequestCachePolicy;
 import io.githubcache.cache.RequestCoalescer;
 import io.githubcache.cache.ResponseCachePolicy;
 import io.githubcache.config.Settings;
+import io.githubcache.ratelimit.RateLimitPolicy;
+import io.githubcache.ratelimit.RateLimitTracker;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,12 +27,16 @@ public record CacheServices(
         Freshness freshness,
         Clock clock,
         ScheduledExecutorService timer,
-        Executor waiterExecutor) {
+        Executor waiterExecutor,
+        RateLimitTracker rateLimits,
+        RateLimitPolicy rateLimitPolicy,
+        CacheEvents events) {
 
     public static CacheServices create(Settings s, HttpCache cache, Clock clock, ScheduledExecutorService timer,
-            Executor waiterExecutor) {
+            Executor waiterExecutor, CacheEvents events) {
         return new CacheServices(s, cache, new RequestCoalescer(s.lockAge()), new CacheKeyGenerator(),
                 new RequestCachePolicy(), new ResponseCachePolicy(s.ttl(), s.ttl404(), s.maxEntrySize()),
-                new Freshness(s.staleIfError()), clock, timer, waiterExecutor);
+                new Freshness(s.staleIfError()), clock, timer, waiterExecutor, new RateLimitTracker(),
+                new RateLimitPolicy(), events);
     }
 }

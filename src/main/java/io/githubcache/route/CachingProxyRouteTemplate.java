@@ -57,6 +57,7 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
         PrepareUpstreamRequest prepare = new PrepareUpstreamRequest();
         UpstreamOutcomes outcomes = new UpstreamOutcomes(services);
         InvalidateAfterWrite invalidate = new InvalidateAfterWrite(services);
+        RecordRateLimit recordRateLimit = new RecordRateLimit(services);
         Respond respond = new Respond(services);
         InternalError internalError = new InternalError(respond);
 
@@ -77,6 +78,7 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
                         .doTry()
                             .to(upstream).id("upstream")
                             .choice()
+                                .when(invalidResponse()).process(outcomes.failure()).id("on-invalid-response")
                                 .when(status(304)).process(outcomes.notModified()).id("on-304")
                                 .when(status(200, 302, 404)).process(outcomes.storable()).id("on-storable")
                                 .when(status(500, 502, 503, 504)).process(outcomes.serverError()).id("on-5xx")
@@ -87,6 +89,7 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
                             .process(outcomes.failure()).id("on-upstream-failure")
                         .end()
                         .process(invalidate).id("invalidate-after-write")
+                        .process(recordRateLimit).id("record-rate-limit")
                 .end()
                 .process(respond).id("respond");
     }
@@ -94,6 +97,18 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
     private static Predicate needsUpstream() {
         return exchange -> exchange.getProperty(ProxyExchange.PROPERTY, ProxyExchange.class).action()
                 == ProxyExchange.Action.FETCH;
+    }
+
+    /** Netty turns an unparsable upstream response into a placeholder status (999): treat it as no answer. */
+    private static Predicate invalidResponse() {
+        return exchange -> {
+            Integer code = exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, Integer.class);
+            if (code == null || code < 100 || code > 599) {
+                return true;
+            }
+            return exchange.getMessage() instanceof org.apache.camel.component.netty.http.NettyHttpMessage m
+                    && m.getHttpResponse() != null && m.getHttpResponse().decoderResult().isFailure();
+        };
     }
 
     private static Predicate status(int... codes) {

@@ -52,7 +52,7 @@ public final class InvalidateAfterWrite implements Processor {
             String basePath = URI.create(upstreamBase).getRawPath();
             String path = resolved.getRawPath();
             if (basePath != null && !basePath.isEmpty()) {
-                if (!path.startsWith(basePath)) {
+                if (!path.equals(basePath) && !path.startsWith(basePath.endsWith("/") ? basePath : basePath + "/")) {
                     return null;
                 }
                 path = path.substring(basePath.length());

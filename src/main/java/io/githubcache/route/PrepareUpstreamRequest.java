@@ -59,6 +59,7 @@ public final class PrepareUpstreamRequest implements Processor {
             }
         }
         in.setBody(body == null ? new byte[0] : body);
+        px.upstreamStarted();
     }
 
     @SuppressWarnings("unchecked")

@@ -59,6 +59,10 @@ public final class ProxyExchange {
     private HeaderList responseHeaders = HeaderList.empty();
     private byte[] responseBody = new byte[0];
     private Integer upstreamStatus;
+    private HeaderList upstreamHeaders;
+    private byte[] upstreamBody;
+    private long upstreamStartNanos;
+    private String detail;
     private boolean fromCache;
     private boolean stored;
     private java.time.Instant entryTime;
@@ -76,8 +80,10 @@ public final class ProxyExchange {
     /** Reads the request line and header lines as the client sent them, dropping hop-by-hop headers. */
     public static ProxyExchange fromNetty(HttpRequest request) {
         List<Header> lines = new ArrayList<>(request.headers().size());
+        java.util.Set<String> named = HeaderNames.connectionTokens(request.headers().getAll(HeaderNames.CONNECTION));
         for (Map.Entry<String, String> h : request.headers()) {
-            if (!HeaderNames.isHopByHopOrInternal(h.getKey())) {
+            if (!HeaderNames.isHopByHopOrInternal(h.getKey())
+                    && (named.isEmpty() || !named.contains(h.getKey().toLowerCase(java.util.Locale.ROOT)))) {
                 lines.add(new Header(h.getKey(), h.getValue()));
             }
         }
@@ -229,6 +235,40 @@ public final class ProxyExchange {
 
     public void upstreamStatus(Integer s) {
         this.upstreamStatus = s;
+    }
+
+    /** Headers of the upstream's own answer (null when it did not answer), whatever was sent to the client. */
+    public HeaderList upstreamHeaders() {
+        return upstreamHeaders;
+    }
+
+    public void upstreamHeaders(HeaderList h) {
+        this.upstreamHeaders = h;
+    }
+
+    public byte[] upstreamBody() {
+        return upstreamBody;
+    }
+
+    public void upstreamBody(byte[] b) {
+        this.upstreamBody = b;
+    }
+
+    public long upstreamStartNanos() {
+        return upstreamStartNanos;
+    }
+
+    public void upstreamStarted() {
+        this.upstreamStartNanos = System.nanoTime();
+    }
+
+    /** Extra RFC 9211 detail for {@code Cache-Status}, e.g. {@code rate-limited}; null when none. */
+    public String detail() {
+        return detail;
+    }
+
+    public void detail(String d) {
+        this.detail = d;
     }
 
     public boolean stored() {

@@ -82,7 +82,7 @@ public final class Respond implements Processor {
         CacheStatus cacheStatus = px.status();
         headers = headers.with(HeaderNames.X_GITHUB_CACHE_STATUS, cacheStatus.headerValue())
                 .with(HeaderNames.CACHE_STATUS, StatusHeaders.cacheStatus(cacheStatus, ttl, px.stored(),
-                        px.collapsed(), px.upstreamStatus()));
+                        px.collapsed(), px.upstreamStatus(), px.detail()));
 
         Message out = exchange.getMessage();
         out.getHeaders().clear();
@@ -96,6 +96,7 @@ public final class Respond implements Processor {
         }
         out.setBody(body);
 
+        services.events().responded(px, status);
         AccessLog.log(new AccessLog.Entry(px.remote(), px.method(), px.rawTarget(), "HTTP/1.1", status,
                 px.upstreamStatus(), px.requestHeaders(), headers, cacheStatus, px.startNanos(),
                 CacheKeyGenerator.fingerprint(px.key() == null ? "anonymous" : px.key().partition())));

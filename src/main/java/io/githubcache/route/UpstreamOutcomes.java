@@ -40,7 +40,7 @@ public final class UpstreamOutcomes {
         return exchange -> {
             ProxyExchange px = px(exchange);
             UpstreamResponse up = UpstreamResponse.read(exchange);
-            px.upstreamStatus(up.status());
+            received(px, up);
             CachedResponse entry = px.entry();
             if (!px.revalidating() || entry == null) {
                 passThrough(px, up);
@@ -62,7 +62,7 @@ public final class UpstreamOutcomes {
         return exchange -> {
             ProxyExchange px = px(exchange);
             UpstreamResponse up = UpstreamResponse.read(exchange);
-            px.upstreamStatus(up.status());
+            received(px, up);
             Instant now = services.clock().instant();
             Optional<Duration> life = services.responsePolicy().lifetime(up.status(), up.headers(), up.body().length);
             CachedResponse response = new CachedResponse(up.status(), up.headers(), up.body(), now,
@@ -81,20 +81,28 @@ public final class UpstreamOutcomes {
         return exchange -> {
             ProxyExchange px = px(exchange);
             UpstreamResponse up = UpstreamResponse.read(exchange);
-            px.upstreamStatus(up.status());
+            received(px, up);
             if (!serveStale(px)) {
                 passThrough(px, up);
             }
         };
     }
 
-    /** Any other status: forwarded as is, never stored. */
+    /**
+     * Any other status: forwarded as is, never stored; except that a rate-limit refusal (403/429 that GitHub
+     * marks as such) of a request with an expired entry serves that entry, as an upstream error would.
+     */
     public Processor passThrough() {
         return exchange -> {
             ProxyExchange px = px(exchange);
             UpstreamResponse up = UpstreamResponse.read(exchange);
-            px.upstreamStatus(up.status());
-            passThrough(px, up);
+            received(px, up);
+            boolean refusal = (up.status() == 403 || up.status() == 429) && services.settings().respectRateLimit()
+                    && services.rateLimitPolicy().blockedUntil(up.status(), up.headers(),
+                            services.clock().instant()).isPresent();
+            if (!(refusal && serveStale(px))) {
+                passThrough(px, up);
+            }
         };
     }
 
@@ -108,12 +116,20 @@ public final class UpstreamOutcomes {
             }
             exchange.setException(null);
             px.upstreamStatus(null);
+            services.events().upstreamAnswered(-1, System.nanoTime() - px.upstreamStartNanos());
             if (serveStale(px)) {
                 return;
             }
             ProxyError error = isTimeout(cause) ? ProxyError.gatewayTimeout() : ProxyError.badGateway();
             px.respondWith(error.status(), errorHeaders(), error.body(), false);
         };
+    }
+
+    private void received(ProxyExchange px, UpstreamResponse up) {
+        px.upstreamStatus(up.status());
+        px.upstreamHeaders(up.headers());
+        px.upstreamBody(up.body());
+        services.events().upstreamAnswered(up.status(), System.nanoTime() - px.upstreamStartNanos());
     }
 
     public static HeaderList errorHeaders() {

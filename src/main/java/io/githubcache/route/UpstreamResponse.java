@@ -21,8 +21,10 @@ public record UpstreamResponse(int status, HeaderList headers, byte[] body) {
         List<Header> lines = new ArrayList<>();
         HttpResponse raw = msg instanceof NettyHttpMessage nm ? nm.getHttpResponse() : null;
         if (raw != null) {
+            java.util.Set<String> named = HeaderNames.connectionTokens(raw.headers().getAll(HeaderNames.CONNECTION));
             for (Map.Entry<String, String> h : raw.headers()) {
-                if (!HeaderNames.isHopByHopOrInternal(h.getKey()) && !h.getKey().equalsIgnoreCase("content-length")) {
+                if (!HeaderNames.isHopByHopOrInternal(h.getKey()) && !h.getKey().equalsIgnoreCase("content-length")
+                        && !named.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
                     lines.add(new Header(h.getKey(), h.getValue()));
                 }
             }

@@ -19,6 +19,7 @@ public final class ProxyHarness implements AutoCloseable {
 
     private final GithubCacheMain app;
     private final int port;
+    private final int managementPort;
     private final MutableClock clock = new MutableClock();
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -29,7 +30,10 @@ public final class ProxyHarness implements AutoCloseable {
         this.port = freePort();
         Map<String, String> all = new HashMap<>();
         all.put("github.cache.port", Integer.toString(port));
+        // the management server (health, metrics, purge) gets its own free port, never the shared default 9876
+        all.put("camel.management.port", Integer.toString(freePort()));
         all.putAll(props);
+        this.managementPort = Integer.parseInt(all.get("camel.management.port"));
         this.app = new GithubCacheMain(all, clock);
         app.start();
     }
@@ -57,6 +61,15 @@ public final class ProxyHarness implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Port of Camel's management server: /observe/health, /observe/metrics, DELETE /cache. */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public MutableClock clock() {

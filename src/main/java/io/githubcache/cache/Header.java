@@ -1,0 +1,5 @@
+package io.githubcache.cache;
+
+/** One header line as received, name case preserved. */
+public record Header(String name, String value) {
+}

@@ -1,0 +1,132 @@
+package io.githubcache.cache;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The cache as the routes see it: lookup by key and request headers (resolving {@code Vary} variants),
+ * store, and invalidation. Storage itself is delegated to an {@link EntryStore}.
+ */
+public final class HttpCache {
+
+    private final EntryStore store;
+    private final VaryPolicy varyPolicy = new VaryPolicy();
+
+    public HttpCache(EntryStore store) {
+        this.store = store;
+    }
+
+    public EntryStore store() {
+        return store;
+    }
+
+    /** The entry that may answer this request, fresh or not, or null. */
+    public CachedResponse lookup(CacheKey key, HeaderList requestHeaders) {
+        String primary = key.asString();
+        Stored s = store.get(primary);
+        if (s instanceof CachedResponse r) {
+            return r;
+        }
+        if (s instanceof VaryMarker marker) {
+            Stored v = store.get(primary + '#' + varyPolicy.variantId(marker.selectingHeaders(), requestHeaders));
+            return v instanceof CachedResponse r ? r : null;
+        }
+        return null;
+    }
+
+    /** Whether a response (e.g. one another request fetched) belongs to this request's variant. */
+    public boolean matchesVariant(CachedResponse response, HeaderList producingRequest, HeaderList thisRequest) {
+        Optional<List<String>> sel = varyPolicy.selectingHeaders(response.headers());
+        if (sel.isEmpty()) {
+            return false;
+        }
+        return varyPolicy.variantId(sel.get(), producingRequest).equals(varyPolicy.variantId(sel.get(), thisRequest));
+    }
+
+    /** Stores a response for the request that produced it; returns false when {@code Vary: *} forbids it. */
+    public boolean store(CacheKey key, HeaderList requestHeaders, CachedResponse response) {
+        Optional<List<String>> sel = varyPolicy.selectingHeaders(response.headers());
+        if (sel.isEmpty()) {
+            return false;
+        }
+        String primary = key.asString();
+        if (sel.get().isEmpty()) {
+            store.put(primary, response);
+        } else {
+            store.put(primary, new VaryMarker(sel.get()));
+            store.put(primary + '#' + varyPolicy.variantId(sel.get(), requestHeaders), response);
+        }
+        return true;
+    }
+
+    /**
+     * Removes every entry of one path (any query, any {@code Accept}, any variant) in one token partition of
+     * one upstream; used after a successful write so the writer reads its own write.
+     */
+    public int invalidatePath(String upstream, String partition, String rawPath) {
+        String prefix = upstream + '\n' + partition + '\n';
+        return store.removeIf(k -> k.startsWith(prefix) && pathOf(k).equals(rawPath));
+    }
+
+    /** What {@link #purge} removes: entries of one exact path, of every target under a prefix, or all. */
+    public enum PurgeScope {
+        /** The path (without query) equals the value: every query, token, {@code Accept} and variant of it. */
+        PATH,
+        /** The raw target (path and query) starts with the value. */
+        PREFIX,
+        /** Everything. */
+        ALL
+    }
+
+    /**
+     * Removes entries for an operator (not on the request path): by exact path, by target prefix, or all,
+     * optionally of one upstream only ({@code upstream} null = every upstream). Values are compared with the
+     * raw targets as clients sent them. Returns how many stored responses were removed: each {@code Vary}
+     * variant counts, the markers saying which headers select variants are removed too but not counted.
+     */
+    public int purge(PurgeScope scope, String value, String upstream) {
+        java.util.function.Predicate<String> match = k -> {
+            if (upstream != null && !k.startsWith(upstream + '\n')) {
+                return false;
+            }
+            return switch (scope) {
+                case ALL -> true;
+                case PATH -> pathOf(k).equals(value);
+                case PREFIX -> targetOf(k).startsWith(value);
+            };
+        };
+        // first collect, then tell responses from Vary markers (the store's removeIf only sees keys), then remove
+        java.util.Set<String> keys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        store.removeIf(k -> {
+            if (match.test(k)) {
+                keys.add(k);
+            }
+            return false;
+        });
+        int responses = 0;
+        for (String k : keys) {
+            if (store.get(k) instanceof CachedResponse) {
+                responses++;
+            }
+        }
+        store.removeIf(keys::contains);
+        return responses;
+    }
+
+    private static String targetOf(String storeKey) {
+        String target = storeKey.substring(storeKey.lastIndexOf('\n') + 1);
+        int hash = target.indexOf('#');
+        return hash >= 0 ? target.substring(0, hash) : target;
+    }
+
+    private static String pathOf(String storeKey) {
+        int lastNl = storeKey.lastIndexOf('\n');
+        String target = storeKey.substring(lastNl + 1);
+        int hash = target.indexOf('#');
+        if (hash >= 0) {
+            target = target.substring(0, hash);
+        }
+        int q = target.indexOf('?');
+        return q < 0 ? target : target.substring(0, q);
+    }
+}

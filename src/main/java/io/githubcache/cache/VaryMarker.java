@@ -1,0 +1,11 @@
+package io.githubcache.cache;
+
+import java.util.List;
+
+/**
+ * Stored under the primary key when the response varies on headers outside the primary key; the variants
+ * live under {@code primary + '#' + variantId}. Squid and Varnish do the same, and it keeps the store a
+ * plain key-value map that a disk or network store can implement.
+ */
+public record VaryMarker(List<String> selectingHeaders) implements Stored {
+}

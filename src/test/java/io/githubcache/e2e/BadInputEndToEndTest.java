@@ -1,0 +1,161 @@
+package io.githubcache.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.RawResponse;
+import io.githubcache.support.UpstreamStub;
+import java.net.http.HttpResponse;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Malformed and hostile requests are refused with a GitHub-style JSON error and a cache status, never reach
+ * the upstream, leak no stack trace, and leave the proxy serving.
+ */
+class BadInputEndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private UpstreamStub upstream;
+    private ProxyHarness proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = new UpstreamStub();
+        proxy = ProxyHarness.start(upstream.url());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        proxy.close();
+        upstream.close();
+    }
+
+    static Stream<Arguments> badRequests() {
+        StringBuilder manyHeaders = new StringBuilder("GET /repos/o/r HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        for (int i = 0; i < 20; i++) {
+            manyHeaders.append("X-Filler-").append(i).append(": ").append("a".repeat(1000)).append("\r\n");
+        }
+        manyHeaders.append("\r\n");
+        return Stream.of(
+                Arguments.of("malformed request line", "GARBAGE\r\n\r\n", 400),
+                Arguments.of("invalid percent-encoding",
+                        "GET /repos/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+                Arguments.of("truncated percent-encoding",
+                        "GET /repos/o/r% HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+                Arguments.of("header block over 16KB", manyHeaders.toString(), 431),
+                Arguments.of("one header over 16KB",
+                        "GET /repos/o/r HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "b".repeat(17 * 1024) + "\r\n\r\n", 431),
+                Arguments.of("URI over 8KB, beyond the request line limit",
+                        "GET /repos/" + "a".repeat(9000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414),
+                Arguments.of("URI just over 8KB",
+                        "GET /" + "a".repeat(8 * 1024) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414),
+                Arguments.of("CONNECT",
+                        "CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\n\r\n", 405),
+                Arguments.of("TRACE",
+                        "TRACE /repos/o/r HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 405),
+                Arguments.of("space in target",
+                        "GET /repos/o/a b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+                Arguments.of("control character in target",
+                        "GET /repos/o/a\u0001b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+                Arguments.of("DEL in target",
+                        "GET /repos/o/a\u007fb HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+                Arguments.of("non-ASCII byte in target",
+                        "GET /repos/o/a\u00ffb HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+                Arguments.of("missing Host",
+                        "GET /repos/o/r HTTP/1.1\r\n\r\n", 400),
+                Arguments.of("two Host headers",
+                        "GET /repos/o/r HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n", 400),
+                Arguments.of("invalid Content-Length",
+                        "POST /repos/o/r/issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n{}", 400));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    void badRequestIsRefusedWithJsonAndNeverForwarded(String name, String request, int expectedStatus)
+            throws Exception {
+        RawResponse r = RawResponse.exchange(proxy.port(), request);
+
+        assertRefused(r, expectedStatus);
+        assertThat(upstream.count()).isEqualTo(0);
+        assertStillServing();
+    }
+
+    @Test
+    void bothContentLengthAndTransferEncodingIsRefused() throws Exception {
+        RawResponse r = RawResponse.exchange(proxy.port(), "POST /repos/o/r/issues HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "2\r\n{}\r\n0\r\n\r\n");
+
+        assertRefused(r, 400);
+        assertThat(upstream.count()).isEqualTo(0);
+        assertStillServing();
+    }
+
+    @Test
+    void absoluteFormTargetIsRefusedAndReachesNoOtherHost() throws Exception {
+        try (UpstreamStub other = new UpstreamStub()) {
+            RawResponse r = RawResponse.exchange(proxy.port(), "GET http://127.0.0.1:" + other.port()
+                    + "/x HTTP/1.1\r\nHost: 127.0.0.1:" + other.port() + "\r\n\r\n");
+
+            assertRefused(r, 400);
+            assertThat(other.count()).isEqualTo(0);
+            assertThat(upstream.count()).isEqualTo(0);
+            assertStillServing();
+            assertThat(other.count()).isEqualTo(0);
+        }
+    }
+
+    @Test
+    void requestPipelinedAfterARefusedOneIsNeverForwarded() throws Exception {
+        String raw = io.githubcache.support.RawHttp.exchange(proxy.port(),
+                "GET /repos/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                + "GET /repos/o/smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+
+        assertRefused(RawResponse.parse(raw), 400);
+        assertThat(raw.indexOf("HTTP/1.1", 1)).isEqualTo(-1);
+        assertThat(upstream.count()).isEqualTo(0);
+        assertStillServing();
+        assertThat(upstream.count("/repos/o/smuggled")).isEqualTo(0);
+    }
+
+    @Test
+    void spoofedHostIsServedAndTheUpstreamGetsItsOwnHost() throws Exception {
+        RawResponse r = RawResponse.exchange(proxy.port(),
+                "GET /repos/o/r HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("X-Github-Cache-Status")).isEqualTo("MISS");
+        assertThat(JSON.readTree(r.body()).get("path").asText()).isEqualTo("/repos/o/r");
+        assertThat(upstream.count()).isEqualTo(1);
+        assertThat(upstream.last().headerLines("Host")).containsExactly("127.0.0.1:" + upstream.port());
+    }
+
+    private static void assertRefused(RawResponse r, int expectedStatus) throws Exception {
+        assertThat(r.status()).as("status of %s", r.raw().lines().findFirst().orElse("<nothing>"))
+                .isEqualTo(expectedStatus);
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.hasNonNull("message")).isTrue();
+        assertThat(body.get("message").asText()).isNotBlank();
+        assertThat(r.header("X-Github-Cache-Status")).isNotBlank();
+        assertThat(r.header("Cache-Status")).startsWith("github-cache");
+        assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
+        assertThat(r.raw()).doesNotContain("Exception").doesNotContain("at io.").doesNotContain("at org.");
+    }
+
+    private void assertStillServing() throws Exception {
+        long before = upstream.count();
+        HttpResponse<byte[]> ok = proxy.get("/repos/o/r");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(upstream.count()).isEqualTo(before + 1);
+    }
+}

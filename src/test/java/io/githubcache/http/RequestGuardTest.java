@@ -1,0 +1,260 @@
+package io.githubcache.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RequestGuardTest {
+
+    private static final int MAX_URI = 100;
+    private static final long MAX_BODY = 1000;
+
+    private final RequestGuard guard = new RequestGuard(MAX_URI, MAX_BODY);
+
+    private static HttpRequest request(String method, String uri) {
+        HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), uri);
+        r.headers().set("Host", "cache.internal:8080");
+        return r;
+    }
+
+    private static HttpRequest get(String uri) {
+        return request("GET", uri);
+    }
+
+    @Test
+    void normalGetPasses() {
+        HttpRequest r = get("/repos/o/r?per_page=100");
+        r.headers().set("Authorization", "Bearer x").set("Accept", "application/vnd.github+json");
+
+        assertThat(guard.check(r)).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+    void supportedMethodsPass(String method) {
+        assertThat(guard.check(request(method, "/repos/o/r"))).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"CONNECT", "TRACE"})
+    void connectAndTraceAre405(String method) {
+        ProxyError e = guard.check(request(method, "/repos/o/r"));
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(405);
+        assertThat(e.message()).contains(method);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PROPFIND", "FOO", "get"})
+    void unknownMethodsAre405(String method) {
+        ProxyError e = guard.check(request(method, "/repos/o/r"));
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(405);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://evil.example/x", "https://api.github.com/user", "*", "repos/o/r", ""})
+    void nonOriginFormTargetsAre400(String uri) {
+        ProxyError e = guard.check(get(uri));
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.message()).contains("request target must be a path");
+    }
+
+    @Test
+    void doubleSlashTargetIs400() {
+        ProxyError e = guard.check(get("//x"));
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(guard.check(get("//evil.example/x")).status()).isEqualTo(400);
+    }
+
+    @Test
+    void malformedTargetIs400WithTheReason() {
+        ProxyError e = guard.check(get("/a%zz"));
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.message()).isEqualTo("Bad Request: invalid percent-encoding in the request target");
+        assertThat(guard.check(get("/a#b")).status()).isEqualTo(400);
+        assertThat(guard.check(get("/a\\b")).status()).isEqualTo(400);
+    }
+
+    @Test
+    void targetOverMaxUriLengthIs414() {
+        String longest = "/" + "a".repeat(MAX_URI - 1);
+
+        assertThat(guard.check(get(longest))).isNull();
+        ProxyError e = guard.check(get(longest + "a"));
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(414);
+    }
+
+    @Test
+    void missingHostOnHttp11Is400() {
+        HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/x");
+
+        ProxyError e = guard.check(r);
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.message()).contains("Host");
+    }
+
+    @Test
+    void missingHostOnHttp10Passes() {
+        assertThat(guard.check(new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, "/x"))).isNull();
+    }
+
+    @Test
+    void twoHostHeadersAre400() {
+        HttpRequest r = get("/x");
+        r.headers().add("Host", "other.example");
+
+        ProxyError e = guard.check(r);
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.message()).contains("more than one Host");
+    }
+
+    @Test
+    void contentLengthAndTransferEncodingTogetherAre400() {
+        HttpRequest r = request("POST", "/repos/o/r/issues");
+        r.headers().set("Content-Length", "5").set("Transfer-Encoding", "chunked");
+
+        ProxyError e = guard.check(r);
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.message()).contains("Content-Length").contains("Transfer-Encoding");
+    }
+
+    @Test
+    void chunkedTransferEncodingPasses() {
+        HttpRequest r = request("POST", "/repos/o/r/issues");
+        r.headers().set("Transfer-Encoding", "chunked");
+
+        assertThat(guard.check(r)).isNull();
+        r.headers().set("Transfer-Encoding", "Chunked");
+        assertThat(guard.check(r)).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "gzip, chunked", "chunked, chunked", "identity"})
+    void otherTransferEncodingsAre501(String te) {
+        HttpRequest r = request("POST", "/repos/o/r/issues");
+        r.headers().set("Transfer-Encoding", te);
+
+        ProxyError e = guard.check(r);
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(501);
+    }
+
+    @Test
+    void transferEncodingOnTwoLinesIs501() {
+        HttpRequest r = request("POST", "/repos/o/r/issues");
+        r.headers().add("Transfer-Encoding", "gzip").add("Transfer-Encoding", "chunked");
+
+        ProxyError e = guard.check(r);
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(501);
+    }
+
+    @Test
+    void contentLengthAtLimitPasses() {
+        HttpRequest r = request("POST", "/repos/o/r/issues");
+        r.headers().set("Content-Length", String.valueOf(MAX_BODY));
+
+        assertThat(guard.check(r)).isNull();
+    }
+
+    @Test
+    void contentLengthOverLimitIs413() {
+        HttpRequest r = request("POST", "/repos/o/r/issues");
+        r.headers().set("Content-Length", String.valueOf(MAX_BODY + 1));
+
+        ProxyError e = guard.check(r);
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(413);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "-1", "1.5", "0x10", "", "99999999999999999999999"})
+    void badContentLengthIs400(String cl) {
+        HttpRequest r = request("POST", "/repos/o/r/issues");
+        r.headers().set("Content-Length", cl);
+
+        ProxyError e = guard.check(r);
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.message()).contains("Content-Length");
+    }
+
+    @Test
+    void tooLongLineIs414() {
+        HttpRequest r = get("/x");
+        r.setDecoderResult(DecoderResult.failure(new TooLongHttpLineException("x")));
+
+        ProxyError e = guard.check(r);
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(414);
+    }
+
+    @Test
+    void tooLongHeaderIs431() {
+        HttpRequest r = get("/x");
+        r.setDecoderResult(DecoderResult.failure(new TooLongHttpHeaderException("x")));
+
+        ProxyError e = guard.check(r);
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(431);
+    }
+
+    @Test
+    void otherDecoderFailureIs400() {
+        HttpRequest r = get("/x");
+        r.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("secret detail")));
+
+        ProxyError e = guard.check(r);
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.message()).doesNotContain("secret detail");
+    }
+
+    @Test
+    void decoderFailureWinsOverEverythingElse() {
+        HttpRequest r = request("CONNECT", "http://evil.example:443");
+        r.setDecoderResult(DecoderResult.failure(new TooLongHttpHeaderException("x")));
+
+        assertThat(guard.check(r).status()).isEqualTo(431);
+    }
+
+    @Test
+    void decoderSuccessIsNotAFailure() {
+        HttpRequest r = get("/x");
+        r.setDecoderResult(DecoderResult.SUCCESS);
+
+        assertThat(guard.check(r)).isNull();
+    }
+}
