@@ -606,6 +606,16 @@ public final class DiskEntryStore implements EntryStore {
         }
     }
 
+    /** The configured bound, {@code github.cache.max-disk}: {@link #fileSize()} is kept below it. */
+    public long maxBytes() {
+        return maxDisk;
+    }
+
+    /** Same as {@link #isAvailable()}, named like {@code MemoryEntryStore.isOpen()} for metrics and health. */
+    public boolean isOpen() {
+        return isAvailable();
+    }
+
     /** How many accounted bytes the entries may take (a share of max-disk). */
     public long budget() {
         return budget;
