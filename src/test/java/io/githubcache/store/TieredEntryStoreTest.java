@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.githubcache.cache.CacheKey;
 import io.githubcache.cache.CacheKeyGenerator;
 import io.githubcache.cache.CachedResponse;
+import io.githubcache.cache.EntryStore;
 import io.githubcache.cache.Header;
 import io.githubcache.cache.HeaderList;
 import io.githubcache.cache.HttpCache;
 import io.githubcache.cache.MemoryEntryStore;
+import io.githubcache.cache.Stored;
 import io.githubcache.support.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +60,35 @@ class TieredEntryStoreTest {
             assertThat(store.get(key(1))).isEqualTo(response(1, 100));
             assertThat(store.memory().get(key(1))).isEqualTo(response(1, 100));
         }
+    }
+
+    @Test
+    void aWriteDuringAPromotionIsNotOverwrittenByTheOlderCopy() {
+        MemoryEntryStore memory = new MemoryEntryStore(16L << 20, Duration.ofDays(365));
+        TieredEntryStore[] tiered = new TieredEntryStore[1];
+        // another request stores a newer response while this read is in the lower tier
+        EntryStore lower = new ReadHook(k -> tiered[0].put(k, response(2, 100)));
+        lower.put(key(1), response(1, 100));
+        tiered[0] = new TieredEntryStore(memory, lower);
+
+        assertThat(tiered[0].get(key(1))).isEqualTo(response(1, 100)); // this read may return what it read
+
+        assertThat(memory.get(key(1))).isEqualTo(response(2, 100)); // but memory keeps the newer one
+    }
+
+    @Test
+    void aRemoveDuringAPromotionIsNotUndone() {
+        MemoryEntryStore memory = new MemoryEntryStore(16L << 20, Duration.ofDays(365));
+        TieredEntryStore[] tiered = new TieredEntryStore[1];
+        // an invalidation after a write, while this read is in the lower tier
+        EntryStore lower = new ReadHook(k -> tiered[0].remove(k));
+        lower.put(key(1), response(1, 100));
+        tiered[0] = new TieredEntryStore(memory, lower);
+
+        tiered[0].get(key(1));
+
+        assertThat(memory.get(key(1))).isNull();
+        assertThat(tiered[0].get(key(1))).isNull();
     }
 
     @Test
@@ -118,6 +149,52 @@ class TieredEntryStoreTest {
         assertSomeFileContains("BODY-WITHOUT-SECRETS"); // the check reads what is really on disk
         try (TieredEntryStore reopened = tiered()) {
             assertThat(new HttpCache(reopened).lookup(key, request)).isEqualTo(response);
+        }
+    }
+
+    /** A memory store that runs a hook after reading a present key, before returning it. */
+    private static final class ReadHook implements EntryStore {
+        private final MemoryEntryStore inner = new MemoryEntryStore(16L << 20, Duration.ofDays(365));
+        private final java.util.function.Consumer<String> hook;
+        private boolean fired;
+
+        ReadHook(java.util.function.Consumer<String> hook) {
+            this.hook = hook;
+        }
+
+        @Override
+        public Stored get(String key) {
+            Stored s = inner.get(key);
+            if (s != null && !fired) {
+                fired = true;
+                hook.accept(key);
+            }
+            return s;
+        }
+
+        @Override
+        public void put(String key, Stored value) {
+            inner.put(key, value);
+        }
+
+        @Override
+        public void remove(String key) {
+            inner.remove(key);
+        }
+
+        @Override
+        public int removeIf(java.util.function.Predicate<String> keyFilter) {
+            return inner.removeIf(keyFilter);
+        }
+
+        @Override
+        public long entryCount() {
+            return inner.entryCount();
+        }
+
+        @Override
+        public long weightedSize() {
+            return inner.weightedSize();
         }
     }
 
