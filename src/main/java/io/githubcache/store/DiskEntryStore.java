@@ -1,0 +1,1228 @@
+package io.githubcache.store;
+
+import io.githubcache.cache.EntryStore;
+import io.githubcache.cache.Stored;
+import io.githubcache.config.InvalidSettingException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.LongDataType;
+import org.h2.mvstore.type.StringDataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The persistent tier: one H2 MVStore file ({@value #FILE_NAME}) plus a write journal in
+ * {@code github.cache.dir}.
+ *
+ * <p>Four maps, always changed together under one lock and committed together, so every version MVStore
+ * writes is consistent (MVStore's own auto-commit is off: it could otherwise persist half of a change):
+ * <ul>
+ *   <li>{@code entries}: key to {@link EntryCodec} bytes (format version + CRC32C);</li>
+ *   <li>{@code atime}: key to the last access time (epoch ms), rewritten at most once per
+ *       {@link #TOUCH_INTERVAL_MS} per key, so reads rarely write;</li>
+ *   <li>{@code lru}: an index ordered by access time ({@code 16 hex digits of the time + key}) to the bytes
+ *       the entry accounts for; its first key is the least recently used entry;</li>
+ *   <li>{@code stats}: the summed accounted bytes, so opening the store needs no scan.</li>
+ * </ul>
+ *
+ * <p>Durability ({@link Durability#JOURNAL}, the default): each {@code put}/{@code remove} is appended to
+ * {@link Journal} before it returns (one {@code write()}, no fsync), so a killed process ({@code kill -9})
+ * loses nothing that was answered; the flush task commits MVStore once per {@link Tuning#flushPeriod()},
+ * empties the journal and fsyncs, so a power loss can lose about that much. Opening replays the journal.
+ *
+ * <p>Bound: a put that takes the accounted bytes over the budget evicts least recently used entries in the
+ * same change, so the bound holds after every put. The budget is {@link Tuning#liveBudgetPercent()} of
+ * {@code max-disk}, leaving room for MVStore's copy-on-write overhead (old chunks, partly filled chunks),
+ * which the flush task compacts a little at a time. Maintenance (every {@link Tuning#maintenancePeriod()},
+ * off the request path) purges entries not used for {@code inactive}.
+ *
+ * <p>Damage: an entry whose bytes fail the codec's checks is a miss and is removed. A file MVStore cannot
+ * open is renamed to {@code *.corrupt-<timestamp>} and the store starts empty. If MVStore fails while
+ * running (an I/O error, an unreadable page), the tier answers misses until maintenance reopens the file.
+ */
+public final class DiskEntryStore implements EntryStore {
+
+    public static final String DIR_SETTING = "github.cache.dir";
+    public static final String FILE_NAME = "github-cache.mv.db";
+    static final String CORRUPT_SUFFIX = ".corrupt-";
+    static final String LOCK_FILE = "github-cache.lock";
+    /** How long the constructor waits for the file to open before leaving it to the background. */
+    private static final long OPEN_WAIT_MS = 500;
+    /** A key's access time is rewritten at most this often. */
+    static final long TOUCH_INTERVAL_MS = 60_000;
+    /** Bytes accounted per entry on top of value and keys: page and index overhead. */
+    static final long ENTRY_OVERHEAD = 96;
+    private static final int PURGE_BATCH = 1_000;
+    /** Most bytes of live pages one flush rewrites when compacting. */
+    private static final int COMPACT_WRITE_LIMIT = 4 * 1024 * 1024;
+    /** A journal this large is committed early, whatever the flush period. */
+    private static final long JOURNAL_LIMIT = 64L * 1024 * 1024;
+    private static final String BYTES_STAT = "bytes";
+    private static final Logger LOG = LoggerFactory.getLogger(DiskEntryStore.class);
+
+    /** How a write is made durable before {@code put} returns. */
+    public enum Durability {
+        /** Appended to the journal (survives kill -9); MVStore commits once per flush period. */
+        JOURNAL,
+        /** An MVStore commit per write (survives kill -9; costs ~20x the entry size in writes). */
+        COMMIT_EACH_WRITE,
+        /** Only the periodic commit: a crash loses up to one flush period of writes. */
+        PERIODIC
+    }
+
+    /**
+     * Knobs with production defaults; tests shorten or disable the background tasks.
+     *
+     * @param background        run the flush and maintenance tasks on a daemon thread
+     * @param flushPeriod       commit, compact a little and fsync this often
+     * @param maintenancePeriod purge inactive entries and reopen after a failure this often
+     * @param retentionMs       how long MVStore keeps a dead chunk before reusing its space
+     * @param liveBudgetPercent share of max-disk the accounted entry bytes may use
+     * @param compactFillRate   rewrite chunks while MVStore's chunk fill rate is below this percentage
+     * @param durability        see {@link Durability}
+     */
+    public record Tuning(boolean background, Duration flushPeriod, Duration maintenancePeriod, int retentionMs,
+            int liveBudgetPercent, int compactFillRate, Durability durability) {
+
+        public static Tuning defaults() {
+            return new Tuning(true, Duration.ofSeconds(1), Duration.ofMinutes(1), 10_000, 50, 80,
+                    Durability.JOURNAL);
+        }
+
+        /** No background thread: the caller drives {@link #flush()} and {@link #runMaintenance()}. */
+        public Tuning manual() {
+            return new Tuning(false, flushPeriod, maintenancePeriod, retentionMs, liveBudgetPercent, compactFillRate,
+                    durability);
+        }
+
+        public Tuning withRetentionMs(int ms) {
+            return new Tuning(background, flushPeriod, maintenancePeriod, ms, liveBudgetPercent, compactFillRate,
+                    durability);
+        }
+
+        public Tuning withDurability(Durability d) {
+            return new Tuning(background, flushPeriod, maintenancePeriod, retentionMs, liveBudgetPercent,
+                    compactFillRate, d);
+        }
+    }
+
+    private final Path dir;
+    private final Path file;
+    private final long maxDisk;
+    private final long budget;
+    private final long inactiveMs;
+    private final Clock clock;
+    private final Tuning tuning;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicBoolean unsynced = new AtomicBoolean();
+    private final AtomicLong evictions = new AtomicLong();
+    private final AtomicLong corruptEntries = new AtomicLong();
+    private final Journal journal;
+    private final FileLock dirLock;
+    private final ScheduledExecutorService background;
+    private volatile Db db;
+    private volatile long liveBytes;
+    private volatile boolean closed;
+    /** Changes made and changes committed (guarded by the lock): group commit in COMMIT_EACH_WRITE. */
+    private long changes;
+    private long committed;
+    private boolean journalFailed;
+    /** True until the file is open (guarded by the lock); writes then go to the journal only. */
+    private boolean opening = true;
+    private final List<Predicate<String>> pendingRemovals = new ArrayList<>();
+
+    /** The maps of one open MVStore file. */
+    private record Db(MVStore store, MVMap<String, byte[]> entries, MVMap<String, Long> atime,
+            MVMap<String, Long> lru, MVMap<String, Long> stats) {
+    }
+
+    /**
+     * Opens (or creates) the store in {@code dir}, replaying the journal a crash left.
+     *
+     * @throws InvalidSettingException naming {@code github.cache.dir} when the directory cannot be created or
+     *                                 written, or another process holds the store file
+     */
+    public DiskEntryStore(Path dir, long maxDiskBytes, Duration inactive, Clock clock) {
+        this(dir, maxDiskBytes, inactive, clock, Tuning.defaults());
+    }
+
+    public DiskEntryStore(Path dir, long maxDiskBytes, Duration inactive, Clock clock, Tuning tuning) {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.file = this.dir.resolve(FILE_NAME);
+        this.maxDisk = maxDiskBytes;
+        this.budget = Math.max(1, maxDiskBytes / 100 * tuning.liveBudgetPercent()
+                + maxDiskBytes % 100 * tuning.liveBudgetPercent() / 100);
+        this.inactiveMs = inactive.toMillis();
+        this.clock = clock;
+        this.tuning = tuning;
+        prepareDirectory();
+        this.dirLock = lockDirectory();
+        try {
+            this.journal = new Journal(this.dir.resolve(Journal.FILE_NAME));
+        } catch (IOException e) {
+            releaseDirectory();
+            throw new InvalidSettingException(DIR_SETTING, this.dir.toString(),
+                    "the journal file cannot be opened (" + e + ")");
+        }
+        if (!tuning.background()) {
+            background = null;
+            try {
+                openAndReplay();
+            } catch (RuntimeException | AssertionError e) {
+                try {
+                    journal.close();
+                } catch (IOException ignored) {
+                    // failing anyway
+                }
+                releaseDirectory();
+                throw e;
+            }
+            return;
+        }
+        background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "github-cache-disk");
+            t.setDaemon(true);
+            return t;
+        });
+        // Opening is quick after a clean stop (tens of ms for 100,000 entries), but after a crash MVStore
+        // looks for the newest intact chunk, which can take seconds on a large file: startup does not wait for
+        // that, the tier answers misses until it is open.
+        Future<?> openTask = background.submit(guarded(this::openAndReplay));
+        try {
+            openTask.get(OPEN_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.info("disk cache {}: still opening (recovering from an unclean stop?); serving misses until ready",
+                    file);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("disk cache {}: opening failed: {}", file, e.getCause().toString());
+        }
+        long flush = tuning.flushPeriod().toMillis();
+        long maint = tuning.maintenancePeriod().toMillis();
+        background.scheduleWithFixedDelay(guarded(this::flush), flush, flush, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(guarded(this::runMaintenance), maint, maint, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Writes that arrive while the file is still opening go to the journal only, and are applied with it, so
+     * what is answered in that time survives a crash too.
+     */
+    private void journalWhileOpeningLocked(String key, byte[] putValue) {
+        if (!opening || tuning.durability() != Durability.JOURNAL) {
+            return;
+        }
+        try {
+            if (putValue != null) {
+                journal.appendPut(key, putValue);
+            } else {
+                journal.appendRemove(key);
+            }
+        } catch (IOException e) {
+            LOG.warn("disk cache: journal write failed while opening: {}", e.toString());
+        }
+    }
+
+    /** Opens the file (moving a damaged one aside) and replays the journal; the tier serves from then on. */
+    private void openAndReplay() {
+        long start = System.nanoTime();
+        Db opened;
+        try {
+            opened = openOrReset();
+        } catch (RuntimeException | AssertionError e) {
+            lock.lock();
+            try {
+                opening = false;
+                pendingRemovals.clear();
+            } finally {
+                lock.unlock();
+            }
+            throw e;
+        }
+        List<Predicate<String>> removals;
+        lock.lock();
+        try {
+            opening = false;
+            removals = new ArrayList<>(pendingRemovals);
+            pendingRemovals.clear();
+            if (closed) {
+                opened.store.closeImmediately();
+                return;
+            }
+            liveBytes = storedBytes(opened);
+            db = opened;
+            replayJournal(opened);
+        } finally {
+            lock.unlock();
+        }
+        for (Predicate<String> removal : removals) {
+            removeIf(removal); // invalidations that came while opening
+        }
+        LOG.info("disk cache {}: {} entries, {} bytes of {} allowed (max-disk {}), opened in {} ms", file,
+                entryCount(), liveBytes, budget, maxDisk, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** One process per directory: a second one would corrupt the journal. Held until {@link #close()}. */
+    private FileLock lockDirectory() {
+        Path lockFile = dir.resolve(LOCK_FILE);
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock l = channel.tryLock();
+            if (l != null) {
+                return l;
+            }
+        } catch (OverlappingFileLockException e) {
+            // held by this JVM
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new InvalidSettingException(DIR_SETTING, dir.toString(),
+                    "cannot lock " + lockFile + " (" + e + ")");
+        }
+        closeQuietly(channel);
+        throw new InvalidSettingException(DIR_SETTING, dir.toString(),
+                "the cache directory is in use by another process; each instance needs its own directory");
+    }
+
+    private void releaseDirectory() {
+        try {
+            dirLock.release();
+        } catch (IOException e) {
+            LOG.debug("disk cache: releasing the directory lock: {}", e.toString());
+        }
+        closeQuietly(dirLock.channel());
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- EntryStore
+
+    /*
+     * A FileChannel closes itself when the thread using it is interrupted (and fails at once if the interrupt
+     * flag is already set), which would close MVStore's file under every other request. The public
+     * operations therefore clear a pending interrupt for their duration and restore it afterwards.
+     */
+
+    @Override
+    public Stored get(String key) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return doGet(key);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void put(String key, Stored value) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            doPut(key, value);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void remove(String key) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            doRemove(key);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Removes the keys that start with {@code prefix} and pass the filter; scans only that key range, so an
+     * invalidation of one token's path does not read the whole index.
+     */
+    public int removeIf(String prefix, Predicate<String> keyFilter) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return doRemoveIf(prefix, keyFilter);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Stored doGet(String key) {
+        Db d = db;
+        if (d == null) {
+            return null;
+        }
+        byte[] data;
+        try {
+            data = d.entries.get(key);
+        } catch (RuntimeException | AssertionError e) {
+            damaged(d, key, e);
+            return null;
+        }
+        if (data == null) {
+            return null;
+        }
+        Stored value;
+        try {
+            value = EntryCodec.decode(key, data);
+        } catch (CorruptEntryException e) {
+            corruptEntries.incrementAndGet();
+            LOG.warn("disk cache: dropping a corrupt entry ({}) for {}", e.getMessage(), printable(key));
+            remove(key);
+            return null;
+        }
+        touch(d, key);
+        return value;
+    }
+
+    private void doPut(String key, Stored value) {
+        byte[] data = EntryCodec.encode(key, value);
+        long size = accountedSize(key, data.length);
+        long mine;
+        lock.lock();
+        Db d = db;
+        try {
+            if (d == null) {
+                journalWhileOpeningLocked(key, data);
+                return;
+            }
+            putLocked(d, key, data, size);
+            mine = madeDurableLocked(d, key, data);
+        } catch (RuntimeException | AssertionError e) {
+            failed(d, e, "put");
+            return;
+        } finally {
+            lock.unlock();
+        }
+        commitThrough(d, mine);
+    }
+
+    private void doRemove(String key) {
+        long mine;
+        lock.lock();
+        Db d = db;
+        try {
+            if (d == null) {
+                journalWhileOpeningLocked(key, null);
+                return;
+            }
+            if (!removeLocked(d, key)) {
+                return;
+            }
+            mine = madeDurableLocked(d, key, null);
+        } catch (RuntimeException | AssertionError e) {
+            failed(d, e, "remove");
+            return;
+        } finally {
+            lock.unlock();
+        }
+        commitThrough(d, mine);
+    }
+
+    /** Scans every key (the small access-time map, not the entries): use {@link #removeIf(String, Predicate)}. */
+    @Override
+    public int removeIf(Predicate<String> keyFilter) {
+        return removeIf("", keyFilter);
+    }
+
+    private int doRemoveIf(String prefix, Predicate<String> keyFilter) {
+        Db d = db;
+        if (d == null) {
+            lock.lock();
+            try {
+                if (opening) {
+                    pendingRemovals.add(k -> k.startsWith(prefix) && keyFilter.test(k));
+                }
+            } finally {
+                lock.unlock();
+            }
+            return 0;
+        }
+        List<String> hits = new ArrayList<>();
+        try {
+            Iterator<String> keys = d.atime.keyIterator(prefix.isEmpty() ? null : prefix);
+            while (keys.hasNext()) {
+                String k = keys.next();
+                if (!k.startsWith(prefix)) {
+                    break;
+                }
+                if (keyFilter.test(k)) {
+                    hits.add(k);
+                }
+            }
+        } catch (RuntimeException | AssertionError e) {
+            failed(d, e, "scan");
+            return 0;
+        }
+        if (hits.isEmpty()) {
+            return 0;
+        }
+        int removed = 0;
+        long mine = 0;
+        lock.lock();
+        try {
+            if (db != d) {
+                return 0;
+            }
+            for (String k : hits) {
+                if (removeLocked(d, k)) {
+                    removed++;
+                    mine = madeDurableLocked(d, k, null);
+                }
+            }
+        } catch (RuntimeException | AssertionError e) {
+            failed(d, e, "removeIf");
+        } finally {
+            lock.unlock();
+        }
+        commitThrough(d, mine);
+        return removed;
+    }
+
+    @Override
+    public long entryCount() {
+        Db d = db;
+        try {
+            return d == null ? 0 : d.entries.sizeAsLong();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The accounted bytes of all entries (encoded value, keys, overhead); kept within {@link #budget()}. */
+    @Override
+    public long weightedSize() {
+        return liveBytes;
+    }
+
+    /** Commits, empties the journal, fsyncs and closes the file; the store answers misses afterwards. */
+    @Override
+    public void close() {
+        boolean interrupted = Thread.interrupted();
+        try {
+            doClose();
+        } finally {
+            if (interrupted || Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void doClose() {
+        closed = true;
+        if (background != null) {
+            // not shutdownNow(): an interrupt during FileChannel I/O closes MVStore's file
+            background.shutdown();
+            try {
+                background.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                // close the file all the same (the caller's close() gives the interrupt back)
+            }
+        }
+        lock.lock();
+        try {
+            Db d = db;
+            db = null;
+            if (d != null) {
+                try {
+                    commitLocked(d);
+                    d.store.sync();
+                    d.store.close();
+                } catch (RuntimeException | AssertionError e) {
+                    LOG.warn("disk cache: closing {} failed: {}", file, e.toString());
+                    d.store.closeImmediately();
+                }
+            }
+            try {
+                journal.close();
+            } catch (IOException e) {
+                LOG.warn("disk cache: closing the journal failed: {}", e.toString());
+            }
+            releaseDirectory();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- observability
+
+    public Path file() {
+        return file;
+    }
+
+    /** The size of the store file now, in bytes. */
+    public long fileSize() {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The configured bound, {@code github.cache.max-disk}: {@link #fileSize()} is kept below it. */
+    public long maxBytes() {
+        return maxDisk;
+    }
+
+    /** Same as {@link #isAvailable()}, named like {@code MemoryEntryStore.isOpen()} for metrics and health. */
+    public boolean isOpen() {
+        return isAvailable();
+    }
+
+    /** How many accounted bytes the entries may take (a share of max-disk). */
+    public long budget() {
+        return budget;
+    }
+
+    public long evictions() {
+        return evictions.get();
+    }
+
+    public long corruptEntries() {
+        return corruptEntries.get();
+    }
+
+    /** MVStore's own figures (fill rates, chunk count, cache hit ratio), for diagnostics. */
+    public java.util.Map<String, String> storeInfo() {
+        java.util.Map<String, String> info = new java.util.TreeMap<>();
+        Db d = db;
+        if (d != null) {
+            try {
+                d.store.populateInfo(info::put);
+            } catch (RuntimeException e) {
+                info.put("error", e.toString());
+            }
+        }
+        return info;
+    }
+
+    /** False while the store is failed (I/O error, damage) and answering every lookup with a miss. */
+    public boolean isAvailable() {
+        return db != null;
+    }
+
+    // ---------------------------------------------------------------- background work
+
+    /**
+     * Rewrites the live pages of some sparse chunks, commits (making the journal redundant, so it is
+     * emptied) and fsyncs what was committed since the last flush.
+     */
+    public void flush() {
+        boolean interrupted = Thread.interrupted();
+        try {
+            doFlush();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void doFlush() {
+        Db d = db;
+        if (d == null) {
+            return;
+        }
+        try {
+            // rewriting pages changes no content, so it may run beside writers; only the commit needs the lock
+            d.store.compact(tuning.compactFillRate(), COMPACT_WRITE_LIMIT);
+            lock.lock();
+            try {
+                if (db == d && (d.store.hasUnsavedChanges() || journal.size() > 0)) {
+                    commitLocked(d);
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (unsynced.getAndSet(false) && db == d) {
+                d.store.sync();
+            }
+        } catch (RuntimeException | AssertionError e) {
+            failed(d, e, "flush");
+        }
+    }
+
+    /**
+     * Purges entries not used for {@code inactive}, makes room when the file itself has outgrown max-disk,
+     * and reopens the store after a failure.
+     */
+    public void runMaintenance() {
+        boolean interrupted = Thread.interrupted();
+        try {
+            doMaintenance();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void doMaintenance() {
+        if (closed) {
+            return;
+        }
+        Db d = db;
+        if (d == null) {
+            reopenAfterFailure();
+            return;
+        }
+        try {
+            purgeInactive(d);
+            doFlush();
+            if (fileSize() > maxDisk) {
+                // MVStore's overhead outgrew the margin (sparse chunks, a burst of writes within the retention
+                // time): rewrite the live data into a new file
+                shrinkFile(d);
+            }
+        } catch (RuntimeException | AssertionError e) {
+            failed(d, e, "maintenance");
+        }
+    }
+
+    /**
+     * Copies the live data into a new, dense file that replaces the store file, and reopens it. The tier
+     * answers misses meanwhile, and writers do not wait for it.
+     */
+    private void shrinkFile(Db d) {
+        long before = fileSize();
+        lock.lock();
+        try {
+            if (db != d) {
+                return;
+            }
+            commitLocked(d);
+            db = null;
+        } finally {
+            lock.unlock();
+        }
+        Path copy = dir.resolve(FILE_NAME + ".compact");
+        boolean copied = false;
+        try {
+            Files.deleteIfExists(copy);
+            Db target = openStore(copy);
+            try {
+                copyMap(d.entries, target.entries);
+                copyMap(d.atime, target.atime);
+                copyMap(d.lru, target.lru);
+                copyMap(d.stats, target.stats);
+                target.store.commit();
+                target.store.sync();
+            } finally {
+                target.store.close();
+            }
+            copied = true;
+        } catch (IOException | RuntimeException | AssertionError e) {
+            LOG.warn("disk cache: compacting {} failed, keeping it: {}", file, e.toString());
+        }
+        d.store.closeImmediately();
+        lock.lock();
+        try {
+            if (copied) {
+                Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            if (closed) {
+                return;
+            }
+            Db fresh = openOrReset();
+            liveBytes = storedBytes(fresh);
+            db = fresh;
+            LOG.info("disk cache: {} was over max-disk ({} bytes), now {} bytes", file, before, fileSize());
+        } catch (IOException | RuntimeException | AssertionError e) {
+            LOG.warn("disk cache: cannot reopen {} after compacting: {}", file, e.toString());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static <V> void copyMap(MVMap<String, V> from, MVMap<String, V> to) {
+        Cursor<String, V> c = from.cursor(null);
+        while (c.hasNext()) {
+            String k = c.next();
+            to.put(k, c.getValue());
+        }
+    }
+
+    private void purgeInactive(Db d) {
+        String bound = indexKey(clock.millis() - inactiveMs, "");
+        boolean more = true;
+        while (more && !closed) {
+            lock.lock();
+            try {
+                if (db != d) {
+                    return;
+                }
+                int n = 0;
+                more = false;
+                String first;
+                while ((first = d.lru.firstKey()) != null && first.compareTo(bound) < 0) {
+                    evictIndexLocked(d, first);
+                    if (++n == PURGE_BATCH) {
+                        more = true;
+                        break;
+                    }
+                }
+                if (n > 0) {
+                    commitLocked(d);
+                    LOG.debug("disk cache: purged {} inactive entries", n);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                LOG.warn("disk cache background task failed: {}", t.toString());
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- internals (lock held)
+
+    private void putLocked(Db d, String key, byte[] data, long size) {
+        removeLocked(d, key);
+        if (size <= budget) {
+            // make room first, so the accounted size never exceeds the budget, even between two statements
+            evictLocked(d, budget - size);
+            long now = clock.millis();
+            d.entries.put(key, data);
+            d.atime.put(key, now);
+            d.lru.put(indexKey(now, key), size);
+            liveBytes += size;
+        }
+    }
+
+    private boolean removeLocked(Db d, String key) {
+        Long t = d.atime.remove(key);
+        byte[] old = d.entries.remove(key);
+        if (t != null) {
+            Long size = d.lru.remove(indexKey(t, key));
+            if (size != null) {
+                liveBytes -= size;
+            }
+        }
+        return old != null;
+    }
+
+    /**
+     * Makes the change just applied durable according to {@link Tuning#durability()}; returns the change
+     * number {@link #commitThrough} must wait for (0: nothing to wait for).
+     */
+    private long madeDurableLocked(Db d, String key, byte[] putValue) {
+        long mine = ++changes;
+        switch (tuning.durability()) {
+            case JOURNAL -> {
+                try {
+                    if (putValue != null) {
+                        journal.appendPut(key, putValue);
+                    } else {
+                        journal.appendRemove(key);
+                    }
+                    journalFailed = false;
+                    if (journal.size() > JOURNAL_LIMIT) {
+                        commitLocked(d);
+                    }
+                } catch (IOException e) {
+                    if (!journalFailed) {
+                        LOG.warn("disk cache: journal write failed ({}); committing each write instead", e.toString());
+                        journalFailed = true;
+                    }
+                    commitLocked(d);
+                }
+                return 0;
+            }
+            case COMMIT_EACH_WRITE -> {
+                return mine;
+            }
+            default -> {
+                return 0;
+            }
+        }
+    }
+
+    /**
+     * Group commit: returns once a commit covers change number {@code mine}. Writers that queued on the lock
+     * while another one committed find their change already written, so concurrent writes share commits.
+     */
+    private void commitThrough(Db d, long mine) {
+        if (mine == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (db == d && committed < mine) {
+                commitLocked(d);
+            }
+        } catch (RuntimeException | AssertionError e) {
+            failed(d, e, "commit");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void commitLocked(Db d) {
+        Long stored = d.stats.get(BYTES_STAT);
+        if (stored == null || stored != liveBytes) {
+            d.stats.put(BYTES_STAT, liveBytes);
+        }
+        long through = changes;
+        if (d.store.hasUnsavedChanges()) {
+            d.store.commit();
+            unsynced.set(true);
+        }
+        committed = through;
+        resetJournalLocked();
+    }
+
+    private void resetJournalLocked() {
+        try {
+            journal.reset();
+        } catch (IOException e) {
+            LOG.warn("disk cache: cannot empty the journal: {}", e.toString());
+        }
+    }
+
+    /** Evicts least recently used entries until the accounted bytes are at most {@code limit}. */
+    private void evictLocked(Db d, long limit) {
+        String first;
+        while (liveBytes > limit && (first = d.lru.firstKey()) != null) {
+            evictIndexLocked(d, first);
+        }
+        if (liveBytes < 0) {
+            liveBytes = 0;
+        }
+    }
+
+    private void evictIndexLocked(Db d, String indexKey) {
+        Long size = d.lru.remove(indexKey);
+        if (size != null) {
+            liveBytes -= size;
+        }
+        String key = indexKey.substring(16);
+        Long t = d.atime.get(key);
+        if (t != null && indexKey.equals(indexKey(t, key))) {
+            d.atime.remove(key);
+            d.entries.remove(key);
+            evictions.incrementAndGet();
+        }
+    }
+
+    /** Records a read at most once per {@link #TOUCH_INTERVAL_MS}; never waits for the lock. */
+    private void touch(Db d, String key) {
+        long now = clock.millis();
+        try {
+            Long last = d.atime.get(key);
+            if (last == null || (now - last < TOUCH_INTERVAL_MS && now >= last)) {
+                return;
+            }
+            if (!lock.tryLock()) {
+                return; // a writer is busy; a later read records the access
+            }
+            try {
+                if (db != d) {
+                    return;
+                }
+                Long t = d.atime.get(key);
+                if (t == null) {
+                    return;
+                }
+                Long size = d.lru.remove(indexKey(t, key));
+                if (size == null) {
+                    return;
+                }
+                d.lru.put(indexKey(now, key), size);
+                d.atime.put(key, now);
+            } finally {
+                lock.unlock();
+            }
+        } catch (RuntimeException | AssertionError e) {
+            failed(d, e, "touch");
+        }
+    }
+
+    static long accountedSize(String key, int valueLength) {
+        return valueLength + 3L * key.getBytes(StandardCharsets.UTF_8).length + ENTRY_OVERHEAD;
+    }
+
+    /** {@code 16 hex digits of the time} + key: ordered by time, then key. */
+    static String indexKey(long time, String key) {
+        String hex = Long.toHexString(Math.max(0, time));
+        return "0".repeat(16 - hex.length()) + hex + key;
+    }
+
+    // ---------------------------------------------------------------- journal replay
+
+    private void replayJournal(Db d) {
+        List<Journal.Entry> records;
+        try {
+            records = journal.read();
+        } catch (IOException e) {
+            LOG.warn("disk cache: cannot read the journal ({}); ignoring it", e.toString());
+            records = List.of();
+        }
+        lock.lock();
+        try {
+            for (Journal.Entry r : records) {
+                if (r.isPut()) {
+                    putLocked(d, r.key(), r.value(), accountedSize(r.key(), r.value().length));
+                } else {
+                    removeLocked(d, r.key());
+                }
+            }
+            commitLocked(d);
+            if (!records.isEmpty()) {
+                LOG.info("disk cache: replayed {} writes from the journal", records.size());
+            }
+        } catch (RuntimeException | AssertionError e) {
+            failed(d, e, "journal replay");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- failures
+
+    /** A read of this key threw: drop the key; if even that fails, the file is damaged: start afresh. */
+    private void damaged(Db d, String key, Throwable e) {
+        if (d.store.isClosed()) {
+            failed(d, e, "get");
+            return;
+        }
+        corruptEntries.incrementAndGet();
+        LOG.warn("disk cache: unreadable entry for {}: {}", printable(key), e.toString());
+        lock.lock();
+        try {
+            if (db == d) {
+                removeLocked(d, key);
+                commitLocked(d);
+            }
+        } catch (RuntimeException | AssertionError again) {
+            resetLocked(d, again);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An operation on the store threw: a closed (panicked) store waits for maintenance, damage resets. */
+    private void failed(Db d, Throwable e, String operation) {
+        if (d == null || closed) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (db != d) {
+                return;
+            }
+            if (d.store.isClosed()) {
+                LOG.error("disk cache: {} failed and the store closed; serving without the disk tier until it can"
+                        + " be reopened", operation, d.store.getPanicException() != null ? d.store.getPanicException() : e);
+                db = null;
+                liveBytes = 0;
+            } else {
+                resetLocked(d, e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void resetLocked(Db d, Throwable cause) {
+        LOG.warn("disk cache: {} is damaged ({}); moving it aside and starting empty", file, cause.toString(), cause);
+        db = null;
+        liveBytes = 0;
+        d.store.closeImmediately();
+        resetJournalLocked();
+        try {
+            moveAside();
+            Db fresh = openStore();
+            liveBytes = storedBytes(fresh);
+            db = fresh;
+        } catch (RuntimeException | AssertionError e) {
+            LOG.error("disk cache: cannot reopen {} ({}); serving without the disk tier", file, e.toString());
+        }
+    }
+
+    private void reopenAfterFailure() {
+        lock.lock();
+        try {
+            if (db != null || closed) {
+                return;
+            }
+            resetJournalLocked();
+            Db fresh = openOrReset();
+            liveBytes = storedBytes(fresh);
+            db = fresh;
+            LOG.info("disk cache: {} reopened, {} entries", file, fresh.entries.sizeAsLong());
+        } catch (RuntimeException | AssertionError e) {
+            LOG.warn("disk cache: {} still cannot be opened: {}", file, e.toString());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    private void prepareDirectory() {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | SecurityException e) {
+            throw new InvalidSettingException(DIR_SETTING, dir.toString(),
+                    "the cache directory cannot be created (" + e + ")");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidSettingException(DIR_SETTING, dir.toString(), "not a directory");
+        }
+        try {
+            Path probe = Files.createTempFile(dir, ".write-probe", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new InvalidSettingException(DIR_SETTING, dir.toString(),
+                    "the cache directory is not writable (" + e + ")");
+        }
+    }
+
+    /** Opens the file; one that MVStore cannot open is moved aside and replaced by an empty store. */
+    private Db openOrReset() {
+        try {
+            return openStore();
+        } catch (MVStoreException e) {
+            if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
+                throw new InvalidSettingException(DIR_SETTING, dir.toString(),
+                        "the cache file " + file + " is in use by another process; each instance needs its own"
+                                + " directory");
+            }
+            return resetAtOpen(e);
+        } catch (RuntimeException | AssertionError e) {
+            return resetAtOpen(e);
+        }
+    }
+
+    private Db resetAtOpen(Throwable cause) {
+        Path aside = moveAside();
+        LOG.warn("disk cache: {} cannot be opened ({}); moved it to {} and starting empty", file, cause.toString(),
+                aside);
+        try {
+            return openStore();
+        } catch (RuntimeException | AssertionError e) {
+            throw new InvalidSettingException(DIR_SETTING, dir.toString(),
+                    "cannot open a new cache file " + file + " (" + e + ")");
+        }
+    }
+
+    private Db openStore() {
+        return openStore(file);
+    }
+
+    private Db openStore(Path path) {
+        MVStore store = new MVStore.Builder()
+                .fileName(path.toString())
+                .autoCommitDisabled()       // every commit is ours, made between whole changes
+                .autoCommitBufferSize(0)    // no commit from inside a write either
+                .open();
+        try {
+            store.setRetentionTime(tuning.retentionMs());
+            store.setVersionsToKeep(0); // no reader needs old versions: free dead chunks at once (as H2 does)
+            MVMap<String, byte[]> entries = store.openMap("entries", new MVMap.Builder<String, byte[]>()
+                    .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+            MVMap<String, Long> atime = store.openMap("atime", new MVMap.Builder<String, Long>()
+                    .keyType(StringDataType.INSTANCE).valueType(LongDataType.INSTANCE));
+            MVMap<String, Long> lru = store.openMap("lru", new MVMap.Builder<String, Long>()
+                    .keyType(StringDataType.INSTANCE).valueType(LongDataType.INSTANCE));
+            MVMap<String, Long> stats = store.openMap("stats", new MVMap.Builder<String, Long>()
+                    .keyType(StringDataType.INSTANCE).valueType(LongDataType.INSTANCE));
+            Db d = new Db(store, entries, atime, lru, stats);
+            // read the roots and the first page of every map now, so a damaged tree shows at open, not later
+            entries.sizeAsLong();
+            atime.sizeAsLong();
+            lru.firstKey();
+            storedBytes(d);
+            return d;
+        } catch (RuntimeException | AssertionError e) {
+            store.closeImmediately();
+            throw e;
+        }
+    }
+
+    private static long storedBytes(Db d) {
+        Long b = d.stats.get(BYTES_STAT);
+        return b == null ? 0 : Math.max(0, b);
+    }
+
+    /** Renames the store file to {@code *.corrupt-<timestamp>}, keeping only the newest such file. */
+    private Path moveAside() {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC)
+                .format(Instant.now());
+        Path aside = dir.resolve(FILE_NAME + CORRUPT_SUFFIX + stamp);
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, FILE_NAME + CORRUPT_SUFFIX + "*")) {
+            for (Path p : old) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("disk cache: cannot delete an older corrupt file: {}", e.toString());
+        }
+        try {
+            if (Files.exists(file)) {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return aside;
+        } catch (IOException e) {
+            throw new InvalidSettingException(DIR_SETTING, dir.toString(),
+                    "the damaged cache file " + file + " cannot be moved aside (" + e + ")");
+        }
+    }
+
+    private static String printable(String key) {
+        return key.replace('\n', ' ');
+    }
+}

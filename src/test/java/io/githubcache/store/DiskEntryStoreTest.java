@@ -1,0 +1,339 @@
+package io.githubcache.store;
+
+import static io.githubcache.store.StoreTestData.key;
+import static io.githubcache.store.StoreTestData.response;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.githubcache.cache.CachedResponse;
+import io.githubcache.cache.VaryMarker;
+import io.githubcache.config.InvalidSettingException;
+import io.githubcache.support.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiskEntryStoreTest {
+
+    private static final long MB = 1024 * 1024;
+    private static final DiskEntryStore.Tuning MANUAL = DiskEntryStore.Tuning.defaults().manual();
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock();
+    private final List<DiskEntryStore> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        open.forEach(DiskEntryStore::close);
+    }
+
+    private DiskEntryStore store(long maxDisk) {
+        return store(maxDisk, MANUAL);
+    }
+
+    private DiskEntryStore store(long maxDisk, DiskEntryStore.Tuning tuning) {
+        DiskEntryStore s = new DiskEntryStore(dir, maxDisk, Duration.ofDays(365), clock, tuning);
+        open.add(s);
+        return s;
+    }
+
+    @Test
+    void putGetRemove() {
+        DiskEntryStore store = store(64 * MB);
+
+        store.put(key(1), response(1, 500));
+        store.put(key(2), new VaryMarker(List.of("cookie")));
+
+        assertThat(store.get(key(1))).isEqualTo(response(1, 500));
+        assertThat(store.get(key(2))).isEqualTo(new VaryMarker(List.of("cookie")));
+        assertThat(store.get(key(3))).isNull();
+        assertThat(store.entryCount()).isEqualTo(2);
+        assertThat(store.weightedSize()).isGreaterThan(500);
+
+        store.remove(key(1));
+
+        assertThat(store.get(key(1))).isNull();
+        assertThat(store.entryCount()).isEqualTo(1);
+    }
+
+    @Test
+    void withTheDefaultTuningTheStoreOpensInTheBackgroundAndKeepsEarlyWrites() {
+        DiskEntryStore store = store(64 * MB, DiskEntryStore.Tuning.defaults());
+        // written at once: applied, or journaled if the file is still opening
+        store.put(key(1), response(1, 500));
+
+        await().atMost(Duration.ofSeconds(20)).until(store::isAvailable);
+        assertThat(store.get(key(1))).isEqualTo(response(1, 500));
+        store.close();
+
+        DiskEntryStore reopened = store(64 * MB);
+        assertThat(reopened.get(key(1))).isEqualTo(response(1, 500));
+    }
+
+    @Test
+    void replacingAnEntryKeepsTheAccountingExact() {
+        DiskEntryStore store = store(64 * MB);
+        store.put(key(1), response(1, 1000));
+        long one = store.weightedSize();
+
+        store.put(key(1), response(1, 1000));
+        store.put(key(2), response(2, 1000));
+        store.remove(key(2));
+
+        assertThat(store.weightedSize()).isEqualTo(one);
+        assertThat(store.entryCount()).isEqualTo(1);
+    }
+
+    @Test
+    void entriesSurviveCloseAndReopen() {
+        DiskEntryStore first = store(64 * MB);
+        for (int i = 0; i < 50; i++) {
+            first.put(key(i), response(i, 2000));
+        }
+        first.put("marker", new VaryMarker(List.of("cookie", "x-github-otp")));
+        first.remove(key(7));
+        long weight = first.weightedSize();
+        first.close();
+
+        DiskEntryStore second = store(64 * MB);
+
+        for (int i = 0; i < 50; i++) {
+            assertThat(second.get(key(i))).isEqualTo(i == 7 ? null : response(i, 2000));
+        }
+        assertThat(second.get("marker")).isEqualTo(new VaryMarker(List.of("cookie", "x-github-otp")));
+        assertThat(second.entryCount()).isEqualTo(50);
+        assertThat(second.weightedSize()).isEqualTo(weight);
+    }
+
+    @Test
+    void leastRecentlyUsedIsEvictedFirst() {
+        DiskEntryStore store = store(100 * 1024);
+        int perEntry = (int) DiskEntryStore.accountedSize(key(0), EntryCodecSizes.encoded(key(0), 4000));
+        int fit = (int) (store.budget() / perEntry);
+        for (int i = 0; i < fit; i++) {
+            store.put(key(i), response(i, 4000));
+            clock.advance(Duration.ofMinutes(2));
+        }
+        assertThat(store.entryCount()).isEqualTo(fit);
+        store.get(key(0)); // oldest written, but now the most recently used
+
+        store.put(key(fit), response(fit, 4000));
+        store.put(key(fit + 1), response(fit + 1, 4000));
+
+        assertThat(store.get(key(0))).isNotNull();
+        assertThat(store.get(key(1))).isNull();
+        assertThat(store.get(key(2))).isNull();
+        assertThat(store.get(key(3))).isNotNull();
+        assertThat(store.get(key(fit + 1))).isNotNull();
+        assertThat(store.evictions()).isEqualTo(2);
+        assertThat(store.weightedSize()).isLessThanOrEqualTo(store.budget());
+    }
+
+    @Test
+    void aReadWithinAMinuteDoesNotReorder() {
+        DiskEntryStore store = store(100 * 1024);
+        int perEntry = (int) DiskEntryStore.accountedSize(key(0), EntryCodecSizes.encoded(key(0), 4000));
+        int fit = (int) (store.budget() / perEntry);
+        for (int i = 0; i < fit; i++) {
+            store.put(key(i), response(i, 4000));
+        }
+        clock.advance(Duration.ofSeconds(30));
+        store.get(key(0)); // within the touch interval: no write, LRU order unchanged
+
+        store.put(key(fit), response(fit, 4000));
+
+        assertThat(store.get(key(0))).isNull();
+    }
+
+    @Test
+    void boundHoldsUnderConcurrentLoad() throws Exception {
+        long maxDisk = 2 * MB;
+        // retention 0: MVStore retains dead chunks for wall-clock time, which a test cannot wait for
+        DiskEntryStore store = store(maxDisk, MANUAL.withRetentionMs(0));
+        int threads = 4;
+        int perThread = 800;
+        ConcurrentLinkedQueue<Long> overBudget = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * perThread;
+            done.add(pool.submit(() -> {
+                go.await();
+                for (int i = base; i < base + perThread; i++) {
+                    store.put(key(i), response(i, 3000));
+                    long size = store.weightedSize();
+                    if (size > store.budget()) {
+                        overBudget.add(size);
+                    }
+                    if (i % 100 == 0) {
+                        store.flush();
+                    }
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : done) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        store.runMaintenance();
+
+        // 3200 entries of ~3 KB is ~10 MB: most had to go
+        assertThat(overBudget).isEmpty();
+        assertThat(store.weightedSize()).isLessThanOrEqualTo(store.budget());
+        assertThat(store.evictions()).isGreaterThan(2000);
+        assertThat(store.entryCount()).isBetween(100L, 800L);
+        assertThat(store.fileSize()).isLessThanOrEqualTo(maxDisk);
+        // what is left is intact, and the store still takes writes
+        int present = 0;
+        for (int i = 0; i < threads * perThread; i++) {
+            Object got = store.get(key(i));
+            if (got != null) {
+                assertThat(got).isEqualTo(response(i, 3000));
+                present++;
+            }
+        }
+        assertThat(present).isEqualTo(store.entryCount());
+        store.put(key(-1), response(-1, 3000));
+        assertThat(store.get(key(-1))).isEqualTo(response(-1, 3000));
+    }
+
+    @Test
+    void anEntryLargerThanTheBudgetIsNotStored() {
+        DiskEntryStore store = store(10 * 1024);
+        store.put(key(1), response(1, 1000));
+
+        store.put(key(2), response(2, 20_000));
+        store.put(key(1), response(1, 20_000));
+
+        assertThat(store.get(key(2))).isNull();
+        assertThat(store.get(key(1))).isNull(); // the old, smaller version must not be served either
+        assertThat(store.entryCount()).isZero();
+    }
+
+    @Test
+    void inactiveEntriesArePurgedByMaintenance() {
+        DiskEntryStore store = store(64 * MB);
+        store.put(key(1), response(1, 100));
+        store.put(key(2), response(2, 100));
+        clock.advance(Duration.ofDays(200));
+        store.get(key(2));
+        clock.advance(Duration.ofDays(200));
+
+        assertThat(store.entryCount()).isEqualTo(2); // nothing is purged on the request path
+        store.runMaintenance();
+
+        assertThat(store.get(key(1))).isNull();
+        assertThat(store.get(key(2))).isEqualTo(response(2, 100));
+        assertThat(store.entryCount()).isEqualTo(1);
+    }
+
+    @Test
+    void removeIfScansOnlyThePrefix() {
+        DiskEntryStore store = store(64 * MB);
+        store.put("a\nx/1", response(1, 10));
+        store.put("a\nx/2", response(2, 10));
+        store.put("a\ny/1", response(3, 10));
+        store.put("b\nx/1", response(4, 10));
+        List<String> seen = new ArrayList<>();
+
+        int removed = store.removeIf("a\n", k -> {
+            seen.add(k);
+            return k.contains("x/");
+        });
+
+        assertThat(removed).isEqualTo(2);
+        assertThat(seen).containsExactly("a\nx/1", "a\nx/2", "a\ny/1");
+        assertThat(store.get("a\ny/1")).isNotNull();
+        assertThat(store.get("b\nx/1")).isNotNull();
+        assertThat(store.removeIf(k -> k.startsWith("b"))).isEqualTo(1);
+        assertThat(store.entryCount()).isEqualTo(1);
+    }
+
+    @Test
+    void journalIsReplayedAndEmptiedByACommit() throws Exception {
+        Path journal = dir.resolve(Journal.FILE_NAME);
+        DiskEntryStore store = store(64 * MB);
+        store.put(key(1), response(1, 100));
+
+        assertThat(Files.size(journal)).isPositive();
+        store.flush();
+        assertThat(Files.size(journal)).isZero();
+    }
+
+    @Test
+    void aDirectoryThatCannotBeCreatedStopsStartupNamingIt() throws Exception {
+        Path regularFile = Files.writeString(dir.resolve("not-a-dir"), "x");
+        Path cacheDir = regularFile.resolve("cache");
+
+        assertThatThrownBy(() -> new DiskEntryStore(cacheDir, MB, Duration.ofDays(1), clock))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("github.cache.dir")
+                .hasMessageContaining("GITHUB_CACHE_DIR")
+                .hasMessageContaining(cacheDir.toString());
+    }
+
+    @Test
+    void aRegularFileAsDirectoryStopsStartupNamingIt() throws Exception {
+        Path regularFile = Files.writeString(dir.resolve("file"), "x");
+
+        assertThatThrownBy(() -> new DiskEntryStore(regularFile, MB, Duration.ofDays(1), clock))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("github.cache.dir")
+                .hasMessageContaining(regularFile.toString());
+    }
+
+    @Test
+    void aSecondInstanceOnTheSameDirectoryIsRefusedAndTheFileKept() {
+        DiskEntryStore first = store(64 * MB);
+        first.put(key(1), response(1, 100));
+
+        assertThatThrownBy(() -> store(64 * MB))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("github.cache.dir")
+                .hasMessageContaining("in use by another process");
+        first.put(key(2), response(2, 100));
+        first.close();
+
+        DiskEntryStore reopened = store(64 * MB);
+        assertThat(reopened.get(key(1))).isEqualTo(response(1, 100));
+        assertThat(reopened.get(key(2))).isEqualTo(response(2, 100));
+    }
+
+    @Test
+    void aPendingInterruptDoesNotBreakTheStore() {
+        DiskEntryStore store = store(64 * MB);
+        store.put(key(1), response(1, 100));
+        store.flush();
+
+        Thread.currentThread().interrupt();
+        CachedResponse got;
+        try {
+            store.put(key(2), response(2, 100));
+            got = (CachedResponse) store.get(key(1));
+            store.flush();
+        } finally {
+            assertThat(Thread.interrupted()).isTrue(); // the flag is given back
+        }
+
+        assertThat(got).isEqualTo(response(1, 100));
+        assertThat(store.isAvailable()).isTrue();
+        assertThat(store.get(key(2))).isEqualTo(response(2, 100));
+    }
+}
