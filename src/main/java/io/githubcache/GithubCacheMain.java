@@ -2,6 +2,8 @@ package io.githubcache;
 
 import io.githubcache.cache.HttpCache;
 import io.githubcache.cache.MemoryEntryStore;
+import io.githubcache.store.DiskEntryStore;
+import io.githubcache.store.TieredEntryStore;
 import io.githubcache.config.Settings;
 import io.githubcache.config.SettingsSource;
 import io.githubcache.http.ProxyHeaderFilterStrategy;
@@ -40,6 +42,7 @@ public final class GithubCacheMain {
     private final Clock clock;
     private volatile CacheServices services;
     private volatile Operations operations; // ops (issue 5)
+    private volatile TieredEntryStore store;
 
     public GithubCacheMain(Map<String, String> overrides, Clock clock) {
         this.clock = clock;
@@ -56,6 +59,7 @@ public final class GithubCacheMain {
             public void afterConfigure(BaseMainSupport support) {
                 operations.afterConfigure(support.getCamelContext());
             }
+
         });
     }
 
@@ -68,11 +72,23 @@ public final class GithubCacheMain {
         Settings settings = Settings.load(key -> context.getPropertiesComponent().resolveProperty(key));
         checkPortFree(settings.port());
         LOG.info("github-cache settings: {}", settings.describe());
-        MemoryEntryStore memory = new MemoryEntryStore(settings.maxMemory(), Duration.ofDays(365));
-        HttpCache cache = new HttpCache(memory);
-        // ops (issue 5): metrics, health, purge, graceful shutdown; one StoreTier per store tier
-        operations = Operations.install(context, settings.port(), cache, List.of(new StoreTier("memory",
-                memory::entryCount, memory::weightedSize, memory::maxBytes, memory::evictions, memory::isOpen)));
+        // two tiers: Caffeine in memory over the crash-safe disk store (issue 4)
+        MemoryEntryStore memory = new MemoryEntryStore(settings.maxMemory(), settings.inactive());
+        DiskEntryStore disk = new DiskEntryStore(settings.cacheDir(), settings.maxDisk(), settings.inactive(), clock);
+        store = new TieredEntryStore(memory, disk);
+        HttpCache cache = new HttpCache(store);
+        List<StoreTier> tiers = List.of(
+                new StoreTier("memory", memory::entryCount, memory::weightedSize, memory::maxBytes,
+                        memory::evictions, memory::isOpen),
+                new StoreTier("disk", disk::entryCount, disk::fileSize, disk::maxBytes, disk::evictions,
+                        disk::isOpen));
+        try {
+            // ops (issue 5): metrics, health, purge, graceful shutdown; the store is closed last on stop
+            operations = Operations.install(context, settings.port(), cache, tiers);
+        } catch (RuntimeException e) {
+            closeStore(); // release the directory lock: startup is failing anyway
+            throw e;
+        }
         ScheduledExecutorService timer = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "github-cache-timer");
         ExecutorService waiters = context.getExecutorServiceManager()
@@ -87,6 +103,14 @@ public final class GithubCacheMain {
             context.addRoutes(new CachingProxyRouteTemplate(services));
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the route template", e);
+        }
+    }
+
+    private void closeStore() {
+        TieredEntryStore s = store;
+        if (s != null) {
+            store = null;
+            s.close();
         }
     }
 

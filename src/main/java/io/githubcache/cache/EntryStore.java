@@ -17,6 +17,14 @@ public interface EntryStore extends AutoCloseable {
     /** Removes every key the predicate accepts; returns how many were removed. Not for the request hot path. */
     int removeIf(Predicate<String> keyFilter);
 
+    /**
+     * As {@link #removeIf(Predicate)} for keys that start with {@code keyPrefix}; stores with ordered keys (the
+     * disk tier) scan only that range, so a write's invalidation does not read every key.
+     */
+    default int removeIf(String keyPrefix, Predicate<String> keyFilter) {
+        return removeIf(k -> k.startsWith(keyPrefix) && keyFilter.test(k));
+    }
+
     long entryCount();
 
     long weightedSize();

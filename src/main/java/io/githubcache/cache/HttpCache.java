@@ -65,7 +65,7 @@ public final class HttpCache {
      */
     public int invalidatePath(String upstream, String partition, String rawPath) {
         String prefix = upstream + '\n' + partition + '\n';
-        return store.removeIf(k -> k.startsWith(prefix) && pathOf(k).equals(rawPath));
+        return store.removeIf(prefix, k -> pathOf(k).equals(rawPath));
     }
 
     /** What {@link #purge} removes: entries of one exact path, of every target under a prefix, or all. */

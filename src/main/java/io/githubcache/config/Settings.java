@@ -28,7 +28,10 @@ public record Settings(
         int maxHeaderSize,
         int maxUriLength,
         long maxRequestBody,
-        long maxResponseSize) {
+        long maxResponseSize,
+        java.nio.file.Path cacheDir,
+        long maxDisk,
+        Duration inactive) {
 
     public static final String PREFIX = "github.cache.";
 
@@ -63,8 +66,12 @@ public record Settings(
         if (maxRequestBody > Integer.MAX_VALUE) {
             throw new InvalidSettingException(PREFIX + "max-request-body", Long.toString(maxRequestBody), "must be below 2GB");
         }
+        java.nio.file.Path dir = r.path("dir");
+        long maxDisk = r.size("max-disk");
+        Duration inactive = r.positiveDuration("inactive");
         return new Settings(port, upstream, baseUrl, ttl, ttl404, maxMemory, maxEntry, upstreamTimeout, lockAge,
-                lockTimeout, staleIfError, respectRateLimit, maxHeader, maxUri, maxRequestBody, maxResponse);
+                lockTimeout, staleIfError, respectRateLimit, maxHeader, maxUri, maxRequestBody, maxResponse, dir,
+                maxDisk, inactive);
     }
 
     /** The upstream base URL as a string without a trailing slash, e.g. {@code https://api.github.com}. */
@@ -91,6 +98,9 @@ public record Settings(
         m.put("max-uri-length", Units.formatSize(maxUriLength));
         m.put("max-request-body", Units.formatSize(maxRequestBody));
         m.put("max-response-size", Units.formatSize(maxResponseSize));
+        m.put("dir", cacheDir.toString());
+        m.put("max-disk", Units.formatSize(maxDisk));
+        m.put("inactive", Units.format(inactive));
         return m;
     }
 
@@ -150,6 +160,15 @@ public record Settings(
                 throw new InvalidSettingException(PREFIX + name, raw(name), "must be between " + min + "B and 1MB");
             }
             return (int) s;
+        }
+
+        java.nio.file.Path path(String name) {
+            String v = raw(name);
+            try {
+                return java.nio.file.Path.of(v);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new InvalidSettingException(PREFIX + name, v, "not a valid path (" + e.getReason() + ")");
+            }
         }
 
         boolean bool(String name) {

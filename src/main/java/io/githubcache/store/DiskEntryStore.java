@@ -383,6 +383,7 @@ public final class DiskEntryStore implements EntryStore {
      * Removes the keys that start with {@code prefix} and pass the filter; scans only that key range, so an
      * invalidation of one token's path does not read the whole index.
      */
+    @Override
     public int removeIf(String prefix, Predicate<String> keyFilter) {
         boolean interrupted = Thread.interrupted();
         try {

@@ -75,6 +75,7 @@ public final class TieredEntryStore implements EntryStore {
     }
 
     /** Like {@link #removeIf(Predicate)}, scanning only keys that start with {@code prefix} in a disk tier. */
+    @Override
     public int removeIf(String prefix, Predicate<String> keyFilter) {
         writes.incrementAndGet();
         Predicate<String> both = k -> k.startsWith(prefix) && keyFilter.test(k);

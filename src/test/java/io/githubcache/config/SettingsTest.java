@@ -34,6 +34,9 @@ class SettingsTest {
         m.put("github.cache.max-uri-length", "8KB");
         m.put("github.cache.max-request-body", "32MB");
         m.put("github.cache.max-response-size", "64MB");
+        m.put("github.cache.dir", "./cache");
+        m.put("github.cache.max-disk", "10GB");
+        m.put("github.cache.inactive", "1y");
         return m;
     }
 
@@ -181,5 +184,20 @@ class SettingsTest {
                 .hasMessageContaining(env)
                 .hasMessageContaining("'" + value + "'")
                 .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void diskSettingsAreReadWithTheirUnits() {
+        Settings s = with("github.cache.max-disk", "2GB");
+        assertThat(s.maxDisk()).isEqualTo(2L * 1024 * 1024 * 1024);
+        assertThat(s.inactive()).isEqualTo(java.time.Duration.ofDays(365));
+        assertThat(s.cacheDir()).isEqualTo(java.nio.file.Path.of("./cache"));
+    }
+
+    @Test
+    void zeroInactiveIsRefusedNamingTheSetting() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> with("github.cache.inactive", "0"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("github.cache.inactive").hasMessageContaining("GITHUB_CACHE_INACTIVE");
     }
 }

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +31,6 @@ class DiskPersistenceEndToEndTest {
         upstream.close();
     }
 
-    @Disabled("enable when GithubCacheMain builds TieredEntryStore(memory, DiskEntryStore) (issue 4 wiring);"
-            + " passes with that wiring")
     @Test
     void aRestartedProxyServesWhatTheFirstOneStored() throws Exception {
         HttpResponse<byte[]> first;

@@ -72,6 +72,10 @@ public final class JarProcess implements AutoCloseable {
         childEnv.keySet().removeIf(k -> k.equals("PORT") || SCRUBBED_PREFIXES.stream().anyMatch(k::startsWith));
         // the management server gets a free port unless the test chooses one: 9876 may be taken by another run
         childEnv.put("CAMEL_MANAGEMENT_PORT", Integer.toString(ProxyHarness.freePort()));
+        // and its own cache directory, so runs never share (or lock each other out of) ./cache
+        if (!env.containsKey("GITHUB_CACHE_DIR")) {
+            childEnv.put("GITHUB_CACHE_DIR", Files.createTempDirectory("github-cache-jar").toString());
+        }
         childEnv.putAll(env);
         Integer port = null;
         if (env.containsKey("PORT")) {
@@ -175,6 +179,12 @@ public final class JarProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** SIGKILL: the process gets no chance to flush or close anything (a crash, as far as the store knows). */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Asks the process to stop (SIGTERM), then kills it if it has not stopped after a few seconds. */

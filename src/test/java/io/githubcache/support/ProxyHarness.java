@@ -20,6 +20,7 @@ public final class ProxyHarness implements AutoCloseable {
     private final GithubCacheMain app;
     private final int port;
     private final int managementPort;
+    private java.nio.file.Path tempDir;
     private final MutableClock clock = new MutableClock();
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -31,7 +32,16 @@ public final class ProxyHarness implements AutoCloseable {
         Map<String, String> all = new HashMap<>();
         all.put("github.cache.port", Integer.toString(port));
         // the management server (health, metrics, purge) gets its own free port, never the shared default 9876
-        all.put("camel.management.port", Integer.toString(freePort()));
+        int management = freePort();
+        while (management == port) {
+            management = freePort();
+        }
+        all.put("camel.management.port", Integer.toString(management));
+        // each proxy gets its own disk tier unless the test shares one on purpose
+        if (!props.containsKey("github.cache.dir")) {
+            tempDir = java.nio.file.Files.createTempDirectory("github-cache-test");
+            all.put("github.cache.dir", tempDir.toString());
+        }
         all.putAll(props);
         this.managementPort = Integer.parseInt(all.get("camel.management.port"));
         this.app = new GithubCacheMain(all, clock);
@@ -110,5 +120,10 @@ public final class ProxyHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         app.stop();
+        if (tempDir != null) {
+            try (var files = java.nio.file.Files.walk(tempDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 }

@@ -46,6 +46,10 @@ public final class ProxyProcess implements AutoCloseable {
         pb.environment().put("PORT", Integer.toString(port));
         pb.environment().put("CAMEL_MANAGEMENT_PORT", Integer.toString(managementPort));
         pb.environment().put("GITHUB_CACHE_UPSTREAM_URL", upstreamUrl);
+        if (!env.containsKey("GITHUB_CACHE_DIR")) {
+            pb.environment().put("GITHUB_CACHE_DIR",
+                    java.nio.file.Files.createTempDirectory("github-cache-process").toString());
+        }
         pb.environment().putAll(env);
         this.process = pb.start();
     }
