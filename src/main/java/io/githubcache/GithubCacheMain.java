@@ -1,5 +1,6 @@
 package io.githubcache;
 
+import io.githubcache.cache.FillLock;
 import io.githubcache.cache.HttpCache;
 import io.githubcache.cache.MemoryEntryStore;
 import io.githubcache.store.DiskEntryStore;
@@ -11,6 +12,10 @@ import io.githubcache.http.ProxyHttpBinding;
 import io.githubcache.http.RequestGuard;
 import io.githubcache.metrics.StoreTier;
 import io.githubcache.ops.Operations;
+import io.githubcache.redis.RedisEntryStore;
+import io.githubcache.redis.RedisFillLock;
+import io.githubcache.redis.RedisHealthCheck;
+import io.githubcache.redis.RedisSettings;
 import io.githubcache.route.CacheServices;
 import io.githubcache.route.CachingProxyRouteTemplate;
 import java.nio.file.Files;
@@ -43,6 +48,9 @@ public final class GithubCacheMain {
     private volatile CacheServices services;
     private volatile Operations operations; // ops (issue 5)
     private volatile TieredEntryStore store;
+    private volatile RedisEntryStore redis;
+    /** How often a replica waiting for another replica's fill looks in Redis when no signal came. */
+    static final Duration REDIS_RECHECK = Duration.ofMillis(150);
 
     public GithubCacheMain(Map<String, String> overrides, Clock clock) {
         this.clock = clock;
@@ -74,14 +82,31 @@ public final class GithubCacheMain {
         LOG.info("github-cache settings: {}", settings.describe());
         // two tiers: Caffeine in memory over the crash-safe disk store (issue 4)
         MemoryEntryStore memory = new MemoryEntryStore(settings.maxMemory(), settings.inactive());
-        DiskEntryStore disk = new DiskEntryStore(settings.cacheDir(), settings.maxDisk(), settings.inactive(), clock);
-        store = new TieredEntryStore(memory, disk);
+        RedisSettings redisSettings = RedisSettings.load(key -> context.getPropertiesComponent().resolveProperty(key));
+        List<StoreTier> tiers;
+        FillLock fillLock = FillLock.NONE;
+        if (redisSettings.enabled()) {
+            // scale-out (issue 7): memory as a small per-replica L1 over Redis, shared by every replica
+            redis = new RedisEntryStore(redisSettings, settings.inactive());
+            store = new TieredEntryStore(memory, redis);
+            fillLock = new RedisFillLock(redis, memory, settings.lockAge(), REDIS_RECHECK);
+            RedisEntryStore r = redis;
+            tiers = List.of(
+                    new StoreTier("memory", memory::entryCount, memory::weightedSize, memory::maxBytes,
+                            memory::evictions, memory::isOpen),
+                    // open while Redis is down too: the proxy is degraded, not down (see RedisHealthCheck)
+                    new StoreTier("redis", r::entryCount, r::weightedSize, () -> 0L, () -> 0L, r::isOpen));
+        } else {
+            // two tiers: Caffeine in memory over the crash-safe disk store (issue 4)
+            DiskEntryStore disk = new DiskEntryStore(settings.cacheDir(), settings.maxDisk(), settings.inactive(), clock);
+            store = new TieredEntryStore(memory, disk);
+            tiers = List.of(
+                    new StoreTier("memory", memory::entryCount, memory::weightedSize, memory::maxBytes,
+                            memory::evictions, memory::isOpen),
+                    new StoreTier("disk", disk::entryCount, disk::fileSize, disk::maxBytes, disk::evictions,
+                            disk::isOpen));
+        }
         HttpCache cache = new HttpCache(store);
-        List<StoreTier> tiers = List.of(
-                new StoreTier("memory", memory::entryCount, memory::weightedSize, memory::maxBytes,
-                        memory::evictions, memory::isOpen),
-                new StoreTier("disk", disk::entryCount, disk::fileSize, disk::maxBytes, disk::evictions,
-                        disk::isOpen));
         try {
             // ops (issue 5): metrics, health, purge, graceful shutdown; the store is closed last on stop
             operations = Operations.install(context, settings.port(), cache, tiers);
@@ -93,7 +118,10 @@ public final class GithubCacheMain {
                 .newSingleThreadScheduledExecutor(this, "github-cache-timer");
         ExecutorService waiters = context.getExecutorServiceManager()
                 .newCachedThreadPool(this, "github-cache-waiters");
-        services = CacheServices.create(settings, cache, clock, timer, waiters, operations.events());
+        if (redis != null) {
+            RedisHealthCheck.install(context, redis, operations.registry());
+        }
+        services = CacheServices.create(settings, cache, clock, timer, waiters, operations.events(), fillLock);
         context.getRegistry().bind(CachingProxyRouteTemplate.BINDING_BEAN, new ProxyHttpBinding());
         context.getRegistry().bind(CachingProxyRouteTemplate.HEADER_FILTER_BEAN, new ProxyHeaderFilterStrategy());
         context.getRegistry().bind(CachingProxyRouteTemplate.GUARD_BEAN,
@@ -127,6 +155,11 @@ public final class GithubCacheMain {
 
     public Main camelMain() {
         return main;
+    }
+
+    /** The shared Redis tier when {@code github.cache.store=redis}, else null. */
+    public RedisEntryStore redis() {
+        return redis;
     }
 
     public CacheServices services() {

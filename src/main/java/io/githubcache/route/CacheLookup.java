@@ -2,6 +2,7 @@ package io.githubcache.route;
 
 import io.githubcache.cache.CacheStatus;
 import io.githubcache.cache.CachedResponse;
+import io.githubcache.cache.FillLock;
 import io.githubcache.cache.FillResult;
 import io.githubcache.cache.HeaderList;
 import io.githubcache.cache.RequestCachePolicy;
@@ -73,12 +74,79 @@ public final class CacheLookup extends AsyncProcessorSupport {
                 @Override
                 public void onDone(Exchange done) {
                     services.coalescer().complete(lockKey, ticket.fill(), null);
+                    releaseFillLock(done, services);
                 }
             });
-            callback.done(true);
-            return true;
+            if (!services.fillLock().distributed()) {
+                callback.done(true);
+                return true;
+            }
+            // replicas sharing a store: one leader across all of them
+            return leadAcrossReplicas(exchange, px, lockKey, System.nanoTime(), callback, true);
         }
         return await(px, ticket.fill(), callback);
+    }
+
+    /** Frees the shared fill lock this exchange holds, if any (and tells other replicas to look again). */
+    static void releaseFillLock(Exchange exchange, CacheServices services) {
+        FillLock.Lease lease = exchange.getProperty(FILL_LEASE, FillLock.Lease.class);
+        if (lease != null) {
+            exchange.removeProperty(FILL_LEASE);
+            services.fillLock().release(exchange.getProperty(ProxyExchange.PROPERTY, ProxyExchange.class).key()
+                    .asString(), lease);
+        }
+    }
+
+    static final String FILL_LEASE = "githubCache.fillLease";
+
+    /**
+     * The local leader takes the shared lock, then looks in the shared store (another replica may have filled
+     * it meanwhile). Without the lock it waits for the holder's signal (or the re-check interval), looks
+     * again, and retries the lock: after lock-age the holder's lock lapses and this replica may go upstream;
+     * after lock-timeout it goes upstream alone without storing, as a waiter does on one node.
+     */
+    private boolean leadAcrossReplicas(Exchange exchange, ProxyExchange px, String lockKey, long startNanos,
+            AsyncCallback callback, boolean sync) {
+        FillLock lock = services.fillLock();
+        FillLock.Lease lease = lock.tryLock(lockKey);
+        if (lease != FillLock.HELD_ELSEWHERE) {
+            exchange.setProperty(FILL_LEASE, lease);
+        }
+        if (answeredFromShared(px)) {
+            callback.done(sync);
+            return sync;
+        }
+        if (lease != FillLock.HELD_ELSEWHERE) {
+            callback.done(sync);
+            return sync;
+        }
+        if (System.nanoTime() - startNanos >= services.settings().lockTimeout().toNanos()) {
+            px.forbidStore(); // lock-timeout: go upstream alone, and do not store that answer
+            callback.done(sync);
+            return sync;
+        }
+        px.collapsed(true);
+        lock.signalOrRecheck(lockKey).whenCompleteAsync((v, e) -> {
+            try {
+                leadAcrossReplicas(exchange, px, lockKey, startNanos, callback, false);
+            } catch (RuntimeException ex) {
+                exchange.setException(ex);
+                callback.done(false);
+            }
+        }, services.waiterExecutor());
+        return false;
+    }
+
+    private boolean answeredFromShared(ProxyExchange px) {
+        CachedResponse shared = services.fillLock().sharedLookup(px.key(), px.requestHeaders());
+        if (shared == null || !services.freshness().isFresh(shared, services.clock().instant())) {
+            px.collapsed(false);
+            return false;
+        }
+        px.status(CacheStatus.HIT);
+        px.respondWith(shared, true);
+        px.action(ProxyExchange.Action.RESPOND);
+        return true;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.githubcache.route;
 
 import io.githubcache.cache.CacheKeyGenerator;
+import io.githubcache.cache.FillLock;
 import io.githubcache.cache.Freshness;
 import io.githubcache.cache.HttpCache;
 import io.githubcache.cache.RequestCachePolicy;
@@ -30,13 +31,20 @@ public record CacheServices(
         Executor waiterExecutor,
         RateLimitTracker rateLimits,
         RateLimitPolicy rateLimitPolicy,
-        CacheEvents events) {
+        CacheEvents events,
+        FillLock fillLock) {
 
     public static CacheServices create(Settings s, HttpCache cache, Clock clock, ScheduledExecutorService timer,
             Executor waiterExecutor, CacheEvents events) {
+        return create(s, cache, clock, timer, waiterExecutor, events, FillLock.NONE);
+    }
+
+    /** With a lock shared by replicas ({@link FillLock#NONE} on one node). */
+    public static CacheServices create(Settings s, HttpCache cache, Clock clock, ScheduledExecutorService timer,
+            Executor waiterExecutor, CacheEvents events, FillLock fillLock) {
         return new CacheServices(s, cache, new RequestCoalescer(s.lockAge()), new CacheKeyGenerator(),
                 new RequestCachePolicy(), new ResponseCachePolicy(s.ttl(), s.ttl404(), s.maxEntrySize()),
                 new Freshness(s.staleIfError()), clock, timer, waiterExecutor, new RateLimitTracker(),
-                new RateLimitPolicy(), events);
+                new RateLimitPolicy(), events, fillLock);
     }
 }

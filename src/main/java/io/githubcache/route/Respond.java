@@ -47,6 +47,7 @@ public final class Respond implements Processor {
         ProxyExchange px = exchange.getProperty(ProxyExchange.PROPERTY, ProxyExchange.class);
         Instant now = services.clock().instant();
         publishToWaiters(px, now);
+        CacheLookup.releaseFillLock(exchange, services);
 
         int status = px.responseStatus();
         HeaderList headers = px.responseHeaders();

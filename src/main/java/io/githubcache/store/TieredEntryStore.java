@@ -74,12 +74,12 @@ public final class TieredEntryStore implements EntryStore {
         return Math.max(fromLower, fromMemory);
     }
 
-    /** Like {@link #removeIf(Predicate)}, scanning only keys that start with {@code prefix} in a disk tier. */
+    /** Like {@link #removeIf(Predicate)}, scanning only keys that start with {@code prefix} in a disk or Redis tier. */
     @Override
     public int removeIf(String prefix, Predicate<String> keyFilter) {
         writes.incrementAndGet();
         Predicate<String> both = k -> k.startsWith(prefix) && keyFilter.test(k);
-        int fromLower = lower instanceof DiskEntryStore disk ? disk.removeIf(prefix, keyFilter) : lower.removeIf(both);
+        int fromLower = lower.removeIf(prefix, keyFilter); // disk and Redis scan only that range
         int fromMemory = memory.removeIf(both);
         return Math.max(fromLower, fromMemory);
     }

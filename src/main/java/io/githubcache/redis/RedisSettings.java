@@ -1,0 +1,57 @@
+package io.githubcache.redis;
+
+import io.githubcache.config.InvalidSettingException;
+import io.githubcache.config.SettingsSource;
+import io.githubcache.config.Units;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Which store sits under the memory tier ({@code github.cache.store}: {@code disk}, the default, or
+ * {@code redis}) and, for Redis, where it is ({@code github.cache.redis-url}) and how long any one call to it
+ * may take ({@code github.cache.redis-timeout}).
+ */
+public record RedisSettings(boolean enabled, String url, Duration timeout) {
+
+    public static RedisSettings load(SettingsSource source) {
+        String store = source.get("github.cache.store").orElse("disk").trim().toLowerCase(Locale.ROOT);
+        if (!store.equals("disk") && !store.equals("redis")) {
+            throw new InvalidSettingException("github.cache.store", store, "expected disk or redis");
+        }
+        String rawTimeout = source.get("github.cache.redis-timeout").orElse("200ms").trim();
+        Duration timeout;
+        try {
+            timeout = Units.parseDuration(rawTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("github.cache.redis-timeout", rawTimeout, e.getMessage());
+        }
+        if (timeout.isZero()) {
+            throw new InvalidSettingException("github.cache.redis-timeout", rawTimeout, "must be greater than 0");
+        }
+        String url = source.get("github.cache.redis-url").orElse("").trim();
+        if (store.equals("redis")) {
+            try {
+                URI u = new URI(url);
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+                if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+                    throw new InvalidSettingException("github.cache.redis-url", redact(url),
+                            "expected redis://[user:password@]host:port/db or rediss://...");
+                }
+                if (u.getHost() == null || u.getHost().isBlank()) {
+                    throw new InvalidSettingException("github.cache.redis-url", redact(url), "the URL has no host");
+                }
+            } catch (URISyntaxException e) {
+                throw new InvalidSettingException("github.cache.redis-url", redact(url),
+                        "not a valid URL (" + e.getReason() + ")");
+            }
+        }
+        return new RedisSettings(store.equals("redis"), url, timeout);
+    }
+
+    /** The URL without its password, for logs and error messages. */
+    public static String redact(String url) {
+        return url.replaceAll("//[^@/]*@", "//***@");
+    }
+}
