@@ -82,10 +82,14 @@ public final class RedisEntryStore implements EntryStore {
         this.timeout = settings.timeout();
         this.inactiveMs = Math.max(1, inactive.toMillis());
         this.uri.setTimeout(timeout);
+        if (settings.password() != null) {
+            this.uri.setPassword((CharSequence) settings.password());
+        }
+        LOG.info("Shared cache tier: Redis at {} (calls bounded by {} ms)", redactedUrl, timeout.toMillis());
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
-                .computationThreadPoolSize(1)
-                .reconnectDelay(Delay.constant(Duration.ofMillis(200)))
+                .computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()

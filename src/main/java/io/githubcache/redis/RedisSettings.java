@@ -11,9 +11,20 @@ import java.util.Locale;
 /**
  * Which store sits under the memory tier ({@code github.cache.store}: {@code disk}, the default, or
  * {@code redis}) and, for Redis, where it is ({@code github.cache.redis-url}) and how long any one call to it
- * may take ({@code github.cache.redis-timeout}).
+ * may take ({@code github.cache.redis-timeout}); optionally the password apart from the URL
+ * ({@code github.cache.redis-password}, which Camel's startup summary masks).
  */
-public record RedisSettings(boolean enabled, String url, Duration timeout) {
+public record RedisSettings(boolean enabled, String url, Duration timeout, String password) {
+
+    public RedisSettings(boolean enabled, String url, Duration timeout) {
+        this(enabled, url, timeout, null);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisSettings[enabled=" + enabled + ", url=" + redact(url) + ", timeout=" + timeout + "]";
+    }
+
 
     public static RedisSettings load(SettingsSource source) {
         String store = source.get("github.cache.store").orElse("disk").trim().toLowerCase(Locale.ROOT);
@@ -47,7 +58,9 @@ public record RedisSettings(boolean enabled, String url, Duration timeout) {
                         "not a valid URL (" + e.getReason() + ")");
             }
         }
-        return new RedisSettings(store.equals("redis"), url, timeout);
+        // a password kept out of the URL: Camel masks settings named *password* in its startup summary
+        String password = source.get("github.cache.redis-password").filter(p -> !p.isBlank()).orElse(null);
+        return new RedisSettings(store.equals("redis"), url, timeout, password);
     }
 
     /** The URL without its password, for logs and error messages. */

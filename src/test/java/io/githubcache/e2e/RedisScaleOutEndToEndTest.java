@@ -105,6 +105,34 @@ class RedisScaleOutEndToEndTest {
         assertThat(statuses).filteredOn("HIT"::equals).hasSize(19);
     }
 
+    @Test
+    void sharedEntriesHoldNoToken() throws Exception {
+        String token = "ghp_RedisMustNeverSeeThis0123456789";
+        HttpResponse<byte[]> first = a.get("/repos/o/private", "Authorization", "token " + token);
+        HttpResponse<byte[]> second = b.get("/repos/o/private", "Authorization", "token " + token);
+        assertThat(status(first)).isEqualTo("MISS");
+        assertThat(status(second)).isEqualTo("HIT");
+        assertThat(upstream.count("/repos/o/private")).isEqualTo(1);
+        // another token is another partition: not served from the first token's entry
+        assertThat(status(b.get("/repos/o/private", "Authorization", "token other"))).isEqualTo("MISS");
+
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.url());
+        try (var c = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+            List<byte[]> keys = c.sync().keys("*".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(keys).isNotEmpty();
+            for (byte[] k : keys) {
+                assertThat(new String(k, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(token);
+                byte[] v = c.sync().get(k);
+                if (v != null) {
+                    assertThat(new String(v, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(token)
+                            .doesNotContain("RedisMustNeverSeeThis");
+                }
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
     private static int waitingOn(ProxyHarness replica) {
         return ((RedisFillLock) replica.app().services().fillLock()).waiting();
     }
@@ -125,9 +153,11 @@ class RedisScaleOutEndToEndTest {
         assertThat(status(a.get("/repos/o/while-down"))).isEqualTo("HIT");
         assertThat(upstream.count("/repos/o/while-down")).isEqualTo(2);
 
-        HttpResponse<String> health = managementA.get("/observe/health");
-        assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"status\":\"UP\"");
+        HttpResponse<String> health = managementA.get("/observe/health?exposureLevel=full&data=true");
+        assertThat(health.statusCode()).isEqualTo(200); // degraded, not down: no orchestrator restarts
+        assertThat(health.body()).startsWith("{\"status\":\"UP\"").contains("github-cache-redis")
+                .contains("degraded");
+        assertThat(managementA.get("/observe/health/ready").statusCode()).isEqualTo(200);
         ManagementClient.Scrape down = managementA.scrape();
         assertThat(down.value("github_cache_redis_up")).isEqualTo(0.0);
         assertThat(down.value("github_cache_redis_errors_total")).isGreaterThanOrEqualTo(1.0);
@@ -135,6 +165,7 @@ class RedisScaleOutEndToEndTest {
         redis.start(); // empty: the server keeps nothing on disk
         await().atMost(Duration.ofSeconds(10)).until(() -> a.app().redis().isUp() && b.app().redis().isUp());
         assertThat(managementA.scrape().value("github_cache_redis_up")).isEqualTo(1.0);
+        assertThat(managementA.get("/observe/health?exposureLevel=full&data=true").body()).doesNotContain("degraded");
 
         HttpResponse<byte[]> again = a.get("/repos/o/after-recovery");
         HttpResponse<byte[]> shared = b.get("/repos/o/after-recovery");

@@ -34,6 +34,13 @@ public final class RedisServer implements AutoCloseable {
         return r;
     }
 
+    /** Starts a server on a given port (e.g. one a client already tries to reach). */
+    public static RedisServer startOn(int port) throws Exception {
+        RedisServer r = new RedisServer(port);
+        r.start();
+        return r;
+    }
+
     static String executable() {
         for (String dir : (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin:/usr/sbin:/usr/local/bin")
                 .split(File.pathSeparator)) {
