@@ -77,14 +77,14 @@ class RedisLockEndToEndTest {
 
     @Test
     void afterLockTimeoutTheWaitingReplicaGoesUpstreamItself() throws Exception {
-        try (ProxyHarness a = replica("1m", "1s"); ProxyHarness b = replica("1m", "1s")) {
+        try (ProxyHarness a = replica("1m", "2s"); ProxyHarness b = replica("1m", "2s")) {
             holdOneFillOnAThenSeeBGoUpstream(a, b, "/repos/o/lock-timeout");
         }
     }
 
     @Test
     void afterLockAgeTheHoldersLockLapsesAndOneMoreReplicaMayFetch() throws Exception {
-        try (ProxyHarness a = replica("1s", "1m"); ProxyHarness b = replica("1s", "1m")) {
+        try (ProxyHarness a = replica("2s", "1m"); ProxyHarness b = replica("2s", "1m")) {
             holdOneFillOnAThenSeeBGoUpstream(a, b, "/repos/o/lock-age");
         }
     }
