@@ -158,4 +158,14 @@ class BadInputEndToEndTest {
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(upstream.count()).isEqualTo(before + 1);
     }
+
+    @Test
+    void http10WithoutHostIsServedLikeNginxDoes() throws Exception {
+        RawResponse r = RawResponse.exchange(proxy.port(), "GET /repos/o/old-client HTTP/1.0\r\n\r\n");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("X-Github-Cache-Status")).isEqualTo("MISS");
+        assertThat(upstream.count("/repos/o/old-client")).isEqualTo(1);
+        assertThat(upstream.last().header("Host")).isEqualTo("127.0.0.1:" + upstream.port());
+    }
 }
