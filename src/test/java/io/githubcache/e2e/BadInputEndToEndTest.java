@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.StubbedProxyTest;
 import io.githubcache.support.RawResponse;
 import io.githubcache.support.UpstreamStub;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,24 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Malformed and hostile requests are refused with a GitHub-style JSON error and a cache status, never reach
  * the upstream, leak no stack trace, and leave the proxy serving.
  */
-class BadInputEndToEndTest {
+class BadInputEndToEndTest extends StubbedProxyTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private UpstreamStub upstream;
-    private ProxyHarness proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = new UpstreamStub();
-        proxy = ProxyHarness.start(upstream.url());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
 
     static Stream<Arguments> badRequests() {
         StringBuilder manyHeaders = new StringBuilder("GET /repos/o/r HTTP/1.1\r\nHost: 127.0.0.1\r\n");
