@@ -152,8 +152,10 @@ start_github_cache() {   # name port extra-env... ; sets STARTED_PID and STARTED
     local t0
     t0=$(now_ms)
     # cwd = $WORK so the jar uses its own routes (no routes/ folder there)
+    # each instance gets its own disk tier and management port (a cache directory is locked by one process)
     # shellcheck disable=SC2086
-    (cd "$WORK" && exec env PORT="$port" GITHUB_CACHE_UPSTREAM_URL="http://127.0.0.1:$STUB_PORT" "$@" \
+    (cd "$WORK" && exec env PORT="$port" GITHUB_CACHE_UPSTREAM_URL="http://127.0.0.1:$STUB_PORT" \
+        GITHUB_CACHE_DIR="$WORK/cache-$name" CAMEL_MANAGEMENT_PORT="$((port + 1000))" "$@" \
         java $JAVA_OPTS "${jfr[@]}" -jar "$JAR" > "$WORK/$name.out" 2> "$WORK/$name.err") &
     STARTED_PID=$!
     PIDS+=("$STARTED_PID")

@@ -84,6 +84,9 @@ public final class Units {
         if (ms == 0) {
             return "0s";
         }
+        if (ms % (365 * 86_400_000L) == 0) {
+            return ms / (365 * 86_400_000L) + "y";
+        }
         if (ms % 86_400_000L == 0) {
             return ms / 86_400_000L + "d";
         }

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
  */
 public record ProxyError(int status, String message) {
 
-    public static final String DOCUMENTATION_URL = "https://github.com/github-cache/github-cache#status-values";
+    /** GitHub's own troubleshooting page: where a client that parses GitHub errors would send a user anyway. */
+    public static final String DOCUMENTATION_URL =
+            "https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static ProxyError badGateway() {

@@ -74,6 +74,11 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
                 reject(ctx, request, refusal);
                 return;
             }
+            if (!request.headers().contains(HttpHeaderNames.HOST)) {
+                // HTTP/1.0 needs no Host (nginx serves it); Camel's handler would refuse it with a bare 400.
+                // The upstream gets its own Host anyway.
+                request.headers().set(HttpHeaderNames.HOST, "localhost");
+            }
         }
         ctx.fireChannelRead(msg);
     }

@@ -68,10 +68,10 @@ public final class Respond implements Processor {
         LinkRewriter links = new LinkRewriter(px.upstreamBase(), px.publicBase());
         headers = headers.mapValues(HeaderNames.LINK, links::rewrite);
         Long ttl = null;
+        String age = null;
         if (px.fromCache()) {
             CachedResponse served = new CachedResponse(status, headers, body, px.entryTime(), px.entryExpiry());
-            headers = headers.with(HeaderNames.AGE,
-                    Long.toString(Math.max(0, Duration.between(px.entryTime(), now).toSeconds())));
+            age = Long.toString(Math.max(0, Duration.between(px.entryTime(), now).toSeconds()));
             ttl = Freshness.ttlSeconds(served, now);
         }
         if (status == 200 && px.decision() != RequestCachePolicy.Decision.PASS
@@ -81,16 +81,19 @@ public final class Respond implements Processor {
             body = new byte[0];
         }
         CacheStatus cacheStatus = px.status();
-        headers = headers.with(HeaderNames.X_GITHUB_CACHE_STATUS, cacheStatus.headerValue())
-                .with(HeaderNames.CACHE_STATUS, StatusHeaders.cacheStatus(cacheStatus, ttl, px.stored(),
-                        px.collapsed(), px.upstreamStatus(), px.detail()));
-
         Message out = exchange.getMessage();
         out.getHeaders().clear();
         out.setHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, status);
         for (Map.Entry<String, List<String>> h : grouped(headers).entrySet()) {
             out.setHeader(h.getKey(), h.getValue().size() == 1 ? h.getValue().get(0) : h.getValue());
         }
+        // set last, on the case-insensitive message headers: they replace any upstream header of the same name
+        if (age != null) {
+            out.setHeader(HeaderNames.AGE, age);
+        }
+        out.setHeader(HeaderNames.X_GITHUB_CACHE_STATUS, cacheStatus.headerValue());
+        out.setHeader(HeaderNames.CACHE_STATUS, StatusHeaders.cacheStatus(cacheStatus, ttl, px.stored(),
+                px.collapsed(), px.upstreamStatus(), px.detail()));
         if (px.isHead()) {
             exchange.setProperty(ProxyExchange.HEAD_CONTENT_LENGTH, body.length);
             body = new byte[0];

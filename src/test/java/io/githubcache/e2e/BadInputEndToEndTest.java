@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.StubbedProxyTest;
 import io.githubcache.support.RawResponse;
 import io.githubcache.support.UpstreamStub;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,24 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Malformed and hostile requests are refused with a GitHub-style JSON error and a cache status, never reach
  * the upstream, leak no stack trace, and leave the proxy serving.
  */
-class BadInputEndToEndTest {
+class BadInputEndToEndTest extends StubbedProxyTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private UpstreamStub upstream;
-    private ProxyHarness proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = new UpstreamStub();
-        proxy = ProxyHarness.start(upstream.url());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
 
     static Stream<Arguments> badRequests() {
         StringBuilder manyHeaders = new StringBuilder("GET /repos/o/r HTTP/1.1\r\nHost: 127.0.0.1\r\n");
@@ -157,5 +142,15 @@ class BadInputEndToEndTest {
         HttpResponse<byte[]> ok = proxy.get("/repos/o/r");
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(upstream.count()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void http10WithoutHostIsServedLikeNginxDoes() throws Exception {
+        RawResponse r = RawResponse.exchange(proxy.port(), "GET /repos/o/old-client HTTP/1.0\r\n\r\n");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("X-Github-Cache-Status")).isEqualTo("MISS");
+        assertThat(upstream.count("/repos/o/old-client")).isEqualTo(1);
+        assertThat(upstream.last().header("Host")).isEqualTo("127.0.0.1:" + upstream.port());
     }
 }

@@ -5,29 +5,14 @@ import static io.githubcache.support.ProxyHarness.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.StubbedProxyTest;
 import io.githubcache.support.UpstreamStub;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class CacheHitEndToEndTest {
+class CacheHitEndToEndTest extends StubbedProxyTest {
 
-    private UpstreamStub upstream;
-    private ProxyHarness proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = new UpstreamStub();
-        proxy = ProxyHarness.start(upstream.url());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
 
     @Test
     void missThenHitWithOneUpstreamCall() throws Exception {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.StubbedProxyTest;
 import io.githubcache.support.RawResponse;
 import io.githubcache.support.UpstreamStub;
 import io.githubcache.support.UpstreamStub.Canned;
@@ -18,32 +19,16 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What is stored, for how long, and which request each stored response may answer. */
-class CachingEndToEndTest {
+class CachingEndToEndTest extends StubbedProxyTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private UpstreamStub upstream;
-    private ProxyHarness proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = new UpstreamStub();
-        proxy = ProxyHarness.start(upstream.url());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
 
     @Test
     void okIsCachedForTheTtl() throws Exception {

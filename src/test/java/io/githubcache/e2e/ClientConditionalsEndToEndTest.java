@@ -4,29 +4,14 @@ import static io.githubcache.support.ProxyHarness.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.StubbedProxyTest;
 import io.githubcache.support.UpstreamStub;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A client's own conditional request is answered from the entry, without asking the upstream. */
-class ClientConditionalsEndToEndTest {
+class ClientConditionalsEndToEndTest extends StubbedProxyTest {
 
-    private UpstreamStub upstream;
-    private ProxyHarness proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = new UpstreamStub();
-        proxy = ProxyHarness.start(upstream.url());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
 
     @Test
     void matchingIfNoneMatchGets304FromTheCache() throws Exception {

@@ -5,6 +5,7 @@ import static io.githubcache.support.ProxyHarness.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.StubbedProxyTest;
 import io.githubcache.support.RawResponse;
 import io.githubcache.support.RawUpstream;
 import io.githubcache.support.UpstreamStub;
@@ -15,29 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What passes through the proxy unchanged, and what a proxy must never pass on. */
-class ProxyingEndToEndTest {
+class ProxyingEndToEndTest extends StubbedProxyTest {
 
-    private UpstreamStub upstream;
-    private ProxyHarness proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = new UpstreamStub();
-        proxy = ProxyHarness.start(upstream.url());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
 
     @Test
     void pathAndQueryReachTheUpstreamByteForByte() throws Exception {

@@ -5,32 +5,17 @@ import static io.githubcache.support.ProxyHarness.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.StubbedProxyTest;
 import io.githubcache.support.UpstreamStub;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Expired entries are revalidated with their own validators; a 304 renews them, a 200 replaces them. */
-class RevalidationEndToEndTest {
+class RevalidationEndToEndTest extends StubbedProxyTest {
 
     private static final String PATH = "/repos/o/r";
 
-    private UpstreamStub upstream;
-    private ProxyHarness proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = new UpstreamStub();
-        proxy = ProxyHarness.start(upstream.url());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
 
     @Test
     void clientsIfNoneMatchIsNotForwardedWhenFillingTheCache() throws Exception {

@@ -4,29 +4,14 @@ import static io.githubcache.support.ProxyHarness.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.StubbedProxyTest;
 import io.githubcache.support.UpstreamStub;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** RFC 9111 section 4.4: a successful write removes the cached reads it affects, in the writer's partition. */
-class WriteInvalidationEndToEndTest {
+class WriteInvalidationEndToEndTest extends StubbedProxyTest {
 
-    private UpstreamStub upstream;
-    private ProxyHarness proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = new UpstreamStub();
-        proxy = ProxyHarness.start(upstream.url());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
 
     @Test
     void successfulWriteInvalidatesSamePathForThatTokenOnly() throws Exception {
