@@ -38,6 +38,10 @@ public final class GarbageUpstream implements AutoCloseable {
     }
 
     /** Requests whose header block was read completely. */
+    /**
+     * Requests for paths under {@code /repos/garbage}: only those count, because in a full test run a
+     * lingering connection from an earlier test's proxy may reach this recycled ephemeral port.
+     */
     public int requests() {
         return requests.get();
     }
@@ -57,10 +61,13 @@ public final class GarbageUpstream implements AutoCloseable {
         while (!server.isClosed()) {
             try (Socket s = server.accept()) {
                 s.setSoTimeout(5000);
-                if (!readHeaderBlock(s.getInputStream())) {
+                String requestLine = readHeaderBlock(s.getInputStream());
+                if (requestLine == null) {
                     continue;
                 }
-                requests.incrementAndGet();
+                if (requestLine.contains(" /repos/garbage")) {
+                    requests.incrementAndGet();
+                }
                 OutputStream out = s.getOutputStream();
                 out.write(response().getBytes(StandardCharsets.UTF_8));
                 out.flush();
@@ -85,17 +92,26 @@ public final class GarbageUpstream implements AutoCloseable {
                 + validBody;
     }
 
-    /** Reads up to the blank line that ends the request headers; false when the peer closed before it. */
-    private static boolean readHeaderBlock(InputStream in) throws IOException {
+    /** Reads up to the blank line that ends the request headers; returns the request line, null if cut short. */
+    private static String readHeaderBlock(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        boolean firstLineDone = false;
         int last4 = 0;
         int b;
         while ((b = in.read()) >= 0) {
+            if (!firstLineDone) {
+                if (b == '\n') {
+                    firstLineDone = true;
+                } else if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
             last4 = (last4 << 8) | b;
             if (last4 == 0x0D0A0D0A) {
-                return true;
+                return line.toString();
             }
         }
-        return false;
+        return null;
     }
 
     @Override
