@@ -126,12 +126,18 @@ public final class GithubCacheMain {
         context.getRegistry().bind(CachingProxyRouteTemplate.HEADER_FILTER_BEAN, new ProxyHeaderFilterStrategy());
         context.getRegistry().bind(CachingProxyRouteTemplate.GUARD_BEAN,
                 new RequestGuard(settings.maxUriLength(), settings.maxRequestBody(), settings.maxUriLength() + 64,
-                        settings.maxHeaderSize()));
+                        settings.maxHeaderSize()).withIdleTimeout(clientIdleTimeout(settings)));
         try {
             context.addRoutes(new CachingProxyRouteTemplate(services));
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the route template", e);
         }
+    }
+
+    /** Never shorter than the longest a request may legitimately wait for its answer. */
+    static Duration clientIdleTimeout(Settings s) {
+        Duration floor = s.upstreamTimeout().plus(s.lockTimeout()).plusSeconds(2);
+        return s.clientIdleTimeout().compareTo(floor) < 0 ? floor : s.clientIdleTimeout();
     }
 
     private void closeStore() {

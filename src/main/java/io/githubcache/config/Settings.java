@@ -31,7 +31,8 @@ public record Settings(
         long maxResponseSize,
         java.nio.file.Path cacheDir,
         long maxDisk,
-        Duration inactive) {
+        Duration inactive,
+        Duration clientIdleTimeout) {
 
     public static final String PREFIX = "github.cache.";
 
@@ -69,9 +70,10 @@ public record Settings(
         java.nio.file.Path dir = r.path("dir");
         long maxDisk = r.size("max-disk");
         Duration inactive = r.positiveDuration("inactive");
+        Duration clientIdle = r.positiveDuration("client-idle-timeout");
         return new Settings(port, upstream, baseUrl, ttl, ttl404, maxMemory, maxEntry, upstreamTimeout, lockAge,
                 lockTimeout, staleIfError, respectRateLimit, maxHeader, maxUri, maxRequestBody, maxResponse, dir,
-                maxDisk, inactive);
+                maxDisk, inactive, clientIdle);
     }
 
     /** The upstream base URL as a string without a trailing slash, e.g. {@code https://api.github.com}. */
@@ -101,6 +103,7 @@ public record Settings(
         m.put("dir", cacheDir.toString());
         m.put("max-disk", Units.formatSize(maxDisk));
         m.put("inactive", Units.format(inactive));
+        m.put("client-idle-timeout", Units.format(clientIdleTimeout));
         return m;
     }
 

@@ -38,6 +38,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     private final long maxRequestBody;
     private final int maxInitialLineLength;
     private final int maxHeaderSize;
+    private long idleTimeoutMillis;
 
     public RequestGuard(int maxUriLength, long maxRequestBody) {
         this(maxUriLength, maxRequestBody, maxUriLength + 64, 16 * 1024);
@@ -50,9 +51,25 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
         this.maxHeaderSize = maxHeaderSize;
     }
 
-    /** Swaps Camel's request decoder for {@link StrictRequestDecoder} with the same limits. */
+    /**
+     * Closes client connections that send nothing for this long; 0 (the default) keeps Netty's behaviour
+     * (connections live until the client closes them).
+     */
+    public RequestGuard withIdleTimeout(java.time.Duration idle) {
+        this.idleTimeoutMillis = idle.toMillis();
+        return this;
+    }
+
+    /**
+     * Swaps Camel's request decoder for {@link StrictRequestDecoder} with the same limits, and puts a read
+     * timeout in front of it, so idle or trickling clients cannot hold connections forever.
+     */
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        if (idleTimeoutMillis > 0 && ctx.pipeline().get("githubCacheIdle") == null) {
+            ctx.pipeline().addFirst("githubCacheIdle", new io.netty.handler.timeout.ReadTimeoutHandler(
+                    idleTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
         ChannelHandler decoder = ctx.pipeline().get("decoder");
         if (decoder instanceof io.netty.handler.codec.http.HttpRequestDecoder && !(decoder instanceof StrictRequestDecoder)) {
             ctx.pipeline().replace("decoder", "decoder",
@@ -166,6 +183,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // includes ReadTimeoutException from the idle timeout: close quietly
         ctx.close();
     }
 }

@@ -37,6 +37,7 @@ class SettingsTest {
         m.put("github.cache.dir", "./cache");
         m.put("github.cache.max-disk", "10GB");
         m.put("github.cache.inactive", "1y");
+        m.put("github.cache.client-idle-timeout", "75s");
         return m;
     }
 
