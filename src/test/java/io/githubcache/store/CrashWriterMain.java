@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Run in a child JVM by {@link DiskEntryStoreCrashTest}: writes entries, printing {@code ACK i} once
@@ -37,6 +38,6 @@ public final class CrashWriterMain {
         }
         out.println("DONE");
         out.flush();
-        Thread.sleep(Long.MAX_VALUE); // until killed
+        new CountDownLatch(1).await(); // blocks until the test kills this JVM
     }
 }
