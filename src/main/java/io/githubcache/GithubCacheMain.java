@@ -5,6 +5,7 @@ import io.githubcache.cache.HttpCache;
 import io.githubcache.cache.MemoryEntryStore;
 import io.githubcache.store.DiskEntryStore;
 import io.githubcache.store.TieredEntryStore;
+import io.githubcache.config.SettingValues;
 import io.githubcache.config.Settings;
 import io.githubcache.config.SettingsSource;
 import io.githubcache.http.ProxyHeaderFilterStrategy;
@@ -78,7 +79,7 @@ public final class GithubCacheMain {
 
     private void configure(CamelContext context) {
         Settings settings = Settings.load(key -> context.getPropertiesComponent().resolveProperty(key));
-        checkPortFree(settings.port());
+        SettingValues.requireFreePort(Settings.PREFIX + "port", Integer.toString(settings.port()), settings.port());
         LOG.info("github-cache settings: {}", settings.describe());
         // two tiers: Caffeine in memory over the crash-safe disk store (issue 4)
         MemoryEntryStore memory = new MemoryEntryStore(settings.maxMemory(), settings.inactive());
@@ -145,17 +146,6 @@ public final class GithubCacheMain {
         if (s != null) {
             store = null;
             s.close();
-        }
-    }
-
-    /** A busy port would otherwise surface as a Camel stack trace; say it in one line instead. */
-    private static void checkPortFree(int port) {
-        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new java.net.InetSocketAddress(port));
-        } catch (java.io.IOException e) {
-            throw new io.githubcache.config.InvalidSettingException("github.cache.port", Integer.toString(port),
-                    "the port is already in use or cannot be bound (" + e.getMessage() + ")");
         }
     }
 

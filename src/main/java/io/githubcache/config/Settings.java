@@ -132,20 +132,11 @@ public record Settings(
         }
 
         Duration duration(String name) {
-            String v = raw(name);
-            try {
-                return Units.parseDuration(v);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidSettingException(PREFIX + name, v, e.getMessage());
-            }
+            return SettingValues.duration(PREFIX + name, raw(name));
         }
 
         Duration positiveDuration(String name) {
-            Duration d = duration(name);
-            if (d.isZero()) {
-                throw new InvalidSettingException(PREFIX + name, raw(name), "must be greater than 0");
-            }
-            return d;
+            return SettingValues.positiveDuration(PREFIX + name, raw(name));
         }
 
         long size(String name) {
@@ -184,16 +175,7 @@ public record Settings(
         }
 
         int port(String name) {
-            String v = raw(name);
-            try {
-                int p = Integer.parseInt(v);
-                if (p < 1 || p > 65535) {
-                    throw new InvalidSettingException(PREFIX + name, v, "a port must be between 1 and 65535");
-                }
-                return p;
-            } catch (NumberFormatException e) {
-                throw new InvalidSettingException(PREFIX + name, v, "a port must be a number between 1 and 65535");
-            }
+            return SettingValues.port(PREFIX + name, raw(name));
         }
 
         URI url(String name) {

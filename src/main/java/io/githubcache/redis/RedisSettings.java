@@ -2,7 +2,7 @@ package io.githubcache.redis;
 
 import io.githubcache.config.InvalidSettingException;
 import io.githubcache.config.SettingsSource;
-import io.githubcache.config.Units;
+import io.githubcache.config.SettingValues;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -31,16 +31,8 @@ public record RedisSettings(boolean enabled, String url, Duration timeout, Strin
         if (!store.equals("disk") && !store.equals("redis")) {
             throw new InvalidSettingException("github.cache.store", store, "expected disk or redis");
         }
-        String rawTimeout = source.get("github.cache.redis-timeout").orElse("200ms").trim();
-        Duration timeout;
-        try {
-            timeout = Units.parseDuration(rawTimeout);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException("github.cache.redis-timeout", rawTimeout, e.getMessage());
-        }
-        if (timeout.isZero()) {
-            throw new InvalidSettingException("github.cache.redis-timeout", rawTimeout, "must be greater than 0");
-        }
+        Duration timeout = SettingValues.positiveDuration("github.cache.redis-timeout",
+                source.get("github.cache.redis-timeout").orElse("200ms").trim());
         String url = source.get("github.cache.redis-url").orElse("").trim();
         if (store.equals("redis")) {
             try {
