@@ -81,32 +81,28 @@ public final class GithubCacheMain {
         Settings settings = Settings.load(key -> context.getPropertiesComponent().resolveProperty(key));
         SettingValues.requireFreePort(Settings.PREFIX + "port", Integer.toString(settings.port()), settings.port());
         LOG.info("github-cache settings: {}", settings.describe());
-        // two tiers: Caffeine in memory over the crash-safe disk store (issue 4)
+        // two tiers: Caffeine in memory over a shared Redis (issue 7) or the crash-safe disk store (issue 4)
         MemoryEntryStore memory = new MemoryEntryStore(settings.maxMemory(), settings.inactive());
+        StoreTier memoryTier = new StoreTier("memory", memory::entryCount, memory::weightedSize, memory::maxBytes,
+                memory::evictions, memory::isOpen);
         RedisSettings redisSettings = RedisSettings.load(key -> context.getPropertiesComponent().resolveProperty(key));
-        List<StoreTier> tiers;
+        StoreTier lowerTier;
         FillLock fillLock = FillLock.NONE;
         if (redisSettings.enabled()) {
-            // scale-out (issue 7): memory as a small per-replica L1 over Redis, shared by every replica
-            redis = new RedisEntryStore(redisSettings, settings.inactive());
-            store = new TieredEntryStore(memory, redis);
-            fillLock = new RedisFillLock(redis, memory, settings.lockAge(), REDIS_RECHECK);
-            RedisEntryStore r = redis;
-            tiers = List.of(
-                    new StoreTier("memory", memory::entryCount, memory::weightedSize, memory::maxBytes,
-                            memory::evictions, memory::isOpen),
-                    // open while Redis is down too: the proxy is degraded, not down (see RedisHealthCheck)
-                    new StoreTier("redis", r::entryCount, r::weightedSize, () -> 0L, () -> 0L, r::isOpen));
+            // memory as a small per-replica L1 over Redis, shared by every replica
+            RedisEntryStore r = new RedisEntryStore(redisSettings, settings.inactive());
+            redis = r;
+            store = new TieredEntryStore(memory, r);
+            fillLock = new RedisFillLock(r, memory, settings.lockAge(), REDIS_RECHECK);
+            // open while Redis is down too: the proxy is degraded, not down (see RedisHealthCheck)
+            lowerTier = new StoreTier("redis", r::entryCount, r::weightedSize, () -> 0L, () -> 0L, r::isOpen);
         } else {
-            // two tiers: Caffeine in memory over the crash-safe disk store (issue 4)
             DiskEntryStore disk = new DiskEntryStore(settings.cacheDir(), settings.maxDisk(), settings.inactive(), clock);
             store = new TieredEntryStore(memory, disk);
-            tiers = List.of(
-                    new StoreTier("memory", memory::entryCount, memory::weightedSize, memory::maxBytes,
-                            memory::evictions, memory::isOpen),
-                    new StoreTier("disk", disk::entryCount, disk::fileSize, disk::maxBytes, disk::evictions,
-                            disk::isOpen));
+            lowerTier = new StoreTier("disk", disk::entryCount, disk::fileSize, disk::maxBytes, disk::evictions,
+                    disk::isOpen);
         }
+        List<StoreTier> tiers = List.of(memoryTier, lowerTier);
         HttpCache cache = new HttpCache(store);
         try {
             // ops (issue 5): metrics, health, purge, graceful shutdown; the store is closed last on stop

@@ -24,6 +24,18 @@ public record CacheKey(String upstream, String partition, String accept, String 
 
     /** A stable string form, used as the store key; it holds no secret. */
     public String asString() {
-        return upstream + '\n' + partition + '\n' + accept + '\n' + apiVersion + '\n' + target;
+        return partitionPrefix() + accept + '\n' + apiVersion + '\n' + target;
+    }
+
+    /**
+     * The start of {@link #asString()} shared by every entry of this token partition on this upstream: what
+     * a write invalidates within, and the scope of GitHub's rate limits.
+     */
+    public String partitionPrefix() {
+        return partitionPrefix(upstream, partition);
+    }
+
+    public static String partitionPrefix(String upstream, String partition) {
+        return upstream + '\n' + partition + '\n';
     }
 }

@@ -64,7 +64,7 @@ public final class HttpCache {
      * one upstream; used after a successful write so the writer reads its own write.
      */
     public int invalidatePath(String upstream, String partition, String rawPath) {
-        String prefix = upstream + '\n' + partition + '\n';
+        String prefix = CacheKey.partitionPrefix(upstream, partition);
         return store.removeIf(prefix, k -> pathOf(k).equals(rawPath));
     }
 
@@ -120,12 +120,7 @@ public final class HttpCache {
     }
 
     private static String pathOf(String storeKey) {
-        int lastNl = storeKey.lastIndexOf('\n');
-        String target = storeKey.substring(lastNl + 1);
-        int hash = target.indexOf('#');
-        if (hash >= 0) {
-            target = target.substring(0, hash);
-        }
+        String target = targetOf(storeKey);
         int q = target.indexOf('?');
         return q < 0 ? target : target.substring(0, q);
     }

@@ -157,7 +157,7 @@ public final class CacheLookup extends AsyncProcessorSupport {
         if (!services.settings().respectRateLimit() || RequestCachePolicy.isRateLimit(px.rawPath())) {
             return false;
         }
-        RateLimitTracker.Block block = services.rateLimits().blocked(px.key().upstream() + '\n' + px.key().partition(),
+        RateLimitTracker.Block block = services.rateLimits().blocked(px.key().partitionPrefix(),
                 RateLimitPolicy.resourceOfPath(px.rawPath()), now);
         if (block == null) {
             return false;

@@ -44,15 +44,10 @@ public final class RecordRateLimit implements Processor {
                     ? new CachedResponse(status, h, px.upstreamBody() == null ? new byte[0] : px.upstreamBody(), now,
                             until.get())
                     : null;
-            services.rateLimits().block(scope(px), resource, until.get(), refusal);
+            services.rateLimits().block(px.key().partitionPrefix(), resource, until.get(), refusal);
         } else if (status < 400) {
-            services.rateLimits().clear(scope(px), resource);
+            services.rateLimits().clear(px.key().partitionPrefix(), resource);
         }
-    }
-
-    /** Limits are per token and per upstream (a GitHub Enterprise token is not a github.com token). */
-    private static String scope(ProxyExchange px) {
-        return px.key().upstream() + '\n' + px.key().partition();
     }
 
     private void reportNumbers(String partition, String resource, HeaderList h) {
