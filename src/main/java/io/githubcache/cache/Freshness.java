@@ -27,6 +27,10 @@ public final class Freshness {
 
     /** Seconds of freshness left (negative once expired), for {@code Cache-Status: ttl=}. */
     public static long ttlSeconds(CachedResponse entry, Instant now) {
-        return Duration.between(now, entry.expiresAt()).toSeconds();
+        return ttlSeconds(entry.expiresAt(), now);
+    }
+
+    public static long ttlSeconds(Instant expiresAt, Instant now) {
+        return Duration.between(now, expiresAt).toSeconds();
     }
 }

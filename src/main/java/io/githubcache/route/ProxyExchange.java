@@ -34,6 +34,7 @@ public final class ProxyExchange {
 
     private final String method;
     private final String rawTarget;
+    private final String protocol;
     private final String rawPath;
     private final String rawQuery;
     private final HeaderList requestHeaders;
@@ -69,7 +70,12 @@ public final class ProxyExchange {
     private java.time.Instant entryExpiry;
 
     public ProxyExchange(String method, String rawTarget, HeaderList requestHeaders) {
+        this(method, rawTarget, "HTTP/1.1", requestHeaders);
+    }
+
+    public ProxyExchange(String method, String rawTarget, String protocol, HeaderList requestHeaders) {
         this.method = method;
+        this.protocol = protocol;
         this.rawTarget = rawTarget;
         int q = rawTarget.indexOf('?');
         this.rawPath = q < 0 ? rawTarget : rawTarget.substring(0, q);
@@ -87,7 +93,8 @@ public final class ProxyExchange {
                 lines.add(new Header(h.getKey(), h.getValue()));
             }
         }
-        return new ProxyExchange(request.method().name(), request.uri(), HeaderList.of(lines));
+        return new ProxyExchange(request.method().name(), request.uri(), request.protocolVersion().text(),
+                HeaderList.of(lines));
     }
 
     public String method() {
@@ -96,6 +103,11 @@ public final class ProxyExchange {
 
     public boolean isHead() {
         return "HEAD".equals(method);
+    }
+
+    /** The request's protocol as sent, e.g. {@code HTTP/1.1}, for the access log's {@code request} field. */
+    public String protocol() {
+        return protocol;
     }
 
     public String rawTarget() {

@@ -1,5 +1,6 @@
 package io.githubcache.route;
 
+import io.githubcache.cache.CacheKey;
 import io.githubcache.cache.CacheKeyGenerator;
 import io.githubcache.cache.CacheStatus;
 import io.githubcache.cache.CachedResponse;
@@ -70,9 +71,8 @@ public final class Respond implements Processor {
         Long ttl = null;
         String age = null;
         if (px.fromCache()) {
-            CachedResponse served = new CachedResponse(status, headers, body, px.entryTime(), px.entryExpiry());
             age = Long.toString(Math.max(0, Duration.between(px.entryTime(), now).toSeconds()));
-            ttl = Freshness.ttlSeconds(served, now);
+            ttl = Freshness.ttlSeconds(px.entryExpiry(), now);
         }
         if (status == 200 && px.decision() != RequestCachePolicy.Decision.PASS
                 && ClientConditionals.notModified(px.requestHeaders(), headers)) {
@@ -101,9 +101,9 @@ public final class Respond implements Processor {
         out.setBody(body);
 
         services.events().responded(px, status);
-        AccessLog.log(new AccessLog.Entry(px.remote(), px.method(), px.rawTarget(), "HTTP/1.1", status,
+        AccessLog.log(new AccessLog.Entry(px.remote(), px.method(), px.rawTarget(), px.protocol(), status,
                 px.upstreamStatus(), px.requestHeaders(), headers, cacheStatus, px.startNanos(),
-                CacheKeyGenerator.fingerprint(px.key() == null ? "anonymous" : px.key().partition())));
+                CacheKeyGenerator.fingerprint(px.key() == null ? CacheKey.ANONYMOUS : px.key().partition())));
     }
 
     /** The leader hands its response, in stored form, to every request that waited for it. */
