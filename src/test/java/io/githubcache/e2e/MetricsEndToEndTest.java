@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.githubcache.support.ManagementClient;
 import io.githubcache.support.ManagementClient.Scrape;
 import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.StubbedProxyTest;
 import io.githubcache.support.UpstreamStub;
 import java.lang.reflect.Field;
 import java.net.http.HttpResponse;
@@ -14,28 +15,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** /observe/metrics on the management port, scraped after known request sequences through the real proxy. */
-class MetricsEndToEndTest {
+class MetricsEndToEndTest extends StubbedProxyTest {
 
-    private UpstreamStub upstream;
-    private ProxyHarness proxy;
     private ManagementClient management;
 
     @BeforeEach
-    void start() throws Exception {
-        upstream = new UpstreamStub();
-        proxy = ProxyHarness.start(upstream.url());
+    void connectManagement() {
         management = new ManagementClient(proxy.managementPort());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
     }
 
     @Test

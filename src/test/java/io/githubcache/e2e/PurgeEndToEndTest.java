@@ -5,32 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.githubcache.support.ManagementClient;
 import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.StubbedProxyTest;
 import io.githubcache.support.UpstreamStub;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** DELETE /cache on the management port: by exact path, by prefix, or all; never on the proxy port. */
-class PurgeEndToEndTest {
+class PurgeEndToEndTest extends StubbedProxyTest {
 
     private static final String TOKEN = "token ghp_purge";
 
-    private UpstreamStub upstream;
-    private ProxyHarness proxy;
     private ManagementClient management;
 
     @BeforeEach
-    void start() throws Exception {
-        upstream = new UpstreamStub();
-        proxy = ProxyHarness.start(upstream.url());
+    void connectManagement() {
         management = new ManagementClient(proxy.managementPort());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
     }
 
     @Test
