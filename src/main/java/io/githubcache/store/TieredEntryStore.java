@@ -78,9 +78,8 @@ public final class TieredEntryStore implements EntryStore {
     @Override
     public int removeIf(String prefix, Predicate<String> keyFilter) {
         writes.incrementAndGet();
-        Predicate<String> both = k -> k.startsWith(prefix) && keyFilter.test(k);
         int fromLower = lower.removeIf(prefix, keyFilter); // disk and Redis scan only that range
-        int fromMemory = memory.removeIf(both);
+        int fromMemory = memory.removeIf(prefix, keyFilter);
         return Math.max(fromLower, fromMemory);
     }
 
