@@ -10,6 +10,15 @@ public interface EntryStore extends AutoCloseable {
 
     Stored get(String key);
 
+    /**
+     * The entry when this store can hand it over without blocking I/O (it lives in memory), else null even if
+     * the store holds it. The Netty event loop uses it to answer fresh hits without leaving the loop; a disk
+     * or network store returns null and the request takes the routed path.
+     */
+    default Stored getWithoutIo(String key) {
+        return null;
+    }
+
     void put(String key, Stored value);
 
     void remove(String key);

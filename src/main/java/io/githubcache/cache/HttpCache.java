@@ -22,13 +22,26 @@ public final class HttpCache {
 
     /** The entry that may answer this request, fresh or not, or null. */
     public CachedResponse lookup(CacheKey key, HeaderList requestHeaders) {
+        return lookup(key, requestHeaders, false);
+    }
+
+    /**
+     * As {@link #lookup} but only what the store holds in memory ({@link EntryStore#getWithoutIo}): null when
+     * the entry would have to be read from disk or the network. Safe on a Netty event loop.
+     */
+    public CachedResponse lookupWithoutIo(CacheKey key, HeaderList requestHeaders) {
+        return lookup(key, requestHeaders, true);
+    }
+
+    private CachedResponse lookup(CacheKey key, HeaderList requestHeaders, boolean withoutIo) {
         String primary = key.asString();
-        Stored s = store.get(primary);
+        Stored s = withoutIo ? store.getWithoutIo(primary) : store.get(primary);
         if (s instanceof CachedResponse r) {
             return r;
         }
         if (s instanceof VaryMarker marker) {
-            Stored v = store.get(primary + '#' + varyPolicy.variantId(marker.selectingHeaders(), requestHeaders));
+            String variant = primary + '#' + varyPolicy.variantId(marker.selectingHeaders(), requestHeaders);
+            Stored v = withoutIo ? store.getWithoutIo(variant) : store.get(variant);
             return v instanceof CachedResponse r ? r : null;
         }
         return null;

@@ -44,6 +44,11 @@ public final class MemoryEntryStore implements EntryStore {
     }
 
     @Override
+    public Stored getWithoutIo(String key) {
+        return cache.getIfPresent(key);
+    }
+
+    @Override
     public void put(String key, Stored value) {
         if (!open) {
             return;

@@ -34,6 +34,12 @@ public final class TieredEntryStore implements EntryStore {
      */
     private final AtomicLong writes = new AtomicLong();
 
+    /** Only the memory tier: promotion from the lower tier is I/O. */
+    @Override
+    public Stored getWithoutIo(String key) {
+        return memory.getWithoutIo(key);
+    }
+
     @Override
     public Stored get(String key) {
         Stored hot = memory.get(key);
