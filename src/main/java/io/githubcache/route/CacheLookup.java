@@ -52,9 +52,7 @@ public final class CacheLookup extends AsyncProcessorSupport {
         Instant now = services.clock().instant();
         CachedResponse entry = services.cache().lookup(px.key(), px.requestHeaders());
         if (entry != null && services.freshness().isFresh(entry, now)) {
-            px.status(CacheStatus.HIT);
-            px.respondWith(entry, true);
-            px.action(ProxyExchange.Action.RESPOND);
+            px.freshHit(entry);
             callback.done(true);
             return true;
         }
@@ -143,9 +141,7 @@ public final class CacheLookup extends AsyncProcessorSupport {
             px.collapsed(false);
             return false;
         }
-        px.status(CacheStatus.HIT);
-        px.respondWith(shared, true);
-        px.action(ProxyExchange.Action.RESPOND);
+        px.freshHit(shared);
         return true;
     }
 

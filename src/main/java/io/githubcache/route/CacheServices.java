@@ -32,7 +32,8 @@ public record CacheServices(
         RateLimitTracker rateLimits,
         RateLimitPolicy rateLimitPolicy,
         CacheEvents events,
-        FillLock fillLock) {
+        FillLock fillLock,
+        RouteDirectory routes) {
 
     public static CacheServices create(Settings s, HttpCache cache, Clock clock, ScheduledExecutorService timer,
             Executor waiterExecutor, CacheEvents events) {
@@ -45,6 +46,6 @@ public record CacheServices(
         return new CacheServices(s, cache, new RequestCoalescer(s.lockAge()), new CacheKeyGenerator(),
                 new RequestCachePolicy(), new ResponseCachePolicy(s.ttl(), s.ttl404(), s.maxEntrySize()),
                 new Freshness(s.staleIfError()), clock, timer, waiterExecutor, new RateLimitTracker(),
-                new RateLimitPolicy(), events, fillLock);
+                new RateLimitPolicy(), events, fillLock, new RouteDirectory());
     }
 }

@@ -303,6 +303,13 @@ public final class ProxyExchange {
         this.fromCache = fromCache;
     }
 
+    /** Answer with a fresh stored entry: {@code HIT}, nothing sent upstream. */
+    public void freshHit(CachedResponse r) {
+        status(CacheStatus.HIT);
+        respondWith(r, true);
+        action(Action.RESPOND);
+    }
+
     public void respondWith(CachedResponse r, boolean fromCache) {
         respondWith(r.status(), r.headers(), r.body(), fromCache);
         this.entryTime = r.storedAt();

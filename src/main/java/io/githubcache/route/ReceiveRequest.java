@@ -1,6 +1,6 @@
 package io.githubcache.route;
 
-import io.githubcache.cache.RequestCachePolicy;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -26,8 +26,15 @@ public final class ReceiveRequest implements Processor {
         px.route(stripSlash(exchange.getProperty(UPSTREAM_PROPERTY, String.class)),
                 publicBase(exchange.getProperty(PUBLIC_BASE_PROPERTY, String.class),
                         exchange.getProperty(PORT_PROPERTY, String.class)));
-        RequestCachePolicy.Decision d = services.requestPolicy().decide(px.method(), px.rawPath(), px.requestHeaders());
-        px.decision(d);
+        if (exchange.getIn().getHeader(NettyConstants.NETTY_LOCAL_ADDRESS) instanceof InetSocketAddress local) {
+            services.routes().learn(local.getPort(), px.upstreamBase(), px.publicBase());
+        }
+        classify(px, services);
+    }
+
+    /** The cache decision and key of a request whose route is set; the event-loop hit path uses it too. */
+    static void classify(ProxyExchange px, CacheServices services) {
+        px.decision(services.requestPolicy().decide(px.method(), px.rawPath(), px.requestHeaders()));
         px.key(services.keys().keyFor(px.upstreamBase(), px.rawTarget(), px.requestHeaders()));
     }
 

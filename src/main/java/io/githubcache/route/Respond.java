@@ -43,13 +43,41 @@ public final class Respond implements Processor {
         this.services = services;
     }
 
+    /**
+     * The response as it goes to the client: final status, header lines (cache status headers included),
+     * body, and for {@code HEAD} the length the body would have had.
+     */
+    public record Outgoing(int status, HeaderList headers, byte[] body, Integer headContentLength) {
+    }
+
     @Override
     public void process(Exchange exchange) {
         ProxyExchange px = exchange.getProperty(ProxyExchange.PROPERTY, ProxyExchange.class);
         Instant now = services.clock().instant();
         publishToWaiters(px, now);
         CacheLookup.releaseFillLock(exchange, services);
+        Outgoing response = prepare(px, now);
 
+        Message out = exchange.getMessage();
+        out.getHeaders().clear();
+        out.setHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, response.status());
+        for (Map.Entry<String, List<String>> h : grouped(response.headers()).entrySet()) {
+            out.setHeader(h.getKey(), h.getValue().size() == 1 ? h.getValue().get(0) : h.getValue());
+        }
+        if (response.headContentLength() != null) {
+            exchange.setProperty(ProxyExchange.HEAD_CONTENT_LENGTH, response.headContentLength());
+        }
+        out.setBody(response.body());
+        recordSent(px, response);
+    }
+
+    /**
+     * Turns what the flow decided ({@code px}) into the response for this client: decodes gzip for clients
+     * that did not ask for it, rewrites {@code Link}, answers the client's own preconditions, and adds the
+     * cache status headers. Shared by the route and {@link FreshHitHandler}, so a hit looks the same whichever
+     * of them serves it.
+     */
+    Outgoing prepare(ProxyExchange px, Instant now) {
         int status = px.responseStatus();
         HeaderList headers = px.responseHeaders();
         byte[] body = px.responseBody();
@@ -66,44 +94,64 @@ public final class Respond implements Processor {
                 body = err.body();
             }
         }
-        LinkRewriter links = new LinkRewriter(px.upstreamBase(), px.publicBase());
-        headers = headers.mapValues(HeaderNames.LINK, links::rewrite);
-        Long ttl = null;
+        boolean notModified = status == 200 && px.decision() != RequestCachePolicy.Decision.PASS
+                && ClientConditionals.notModified(px.requestHeaders(), headers);
         String age = null;
+        Long ttl = null;
         if (px.fromCache()) {
             age = Long.toString(Math.max(0, Duration.between(px.entryTime(), now).toSeconds()));
             ttl = Freshness.ttlSeconds(px.entryExpiry(), now);
         }
-        if (status == 200 && px.decision() != RequestCachePolicy.Decision.PASS
-                && ClientConditionals.notModified(px.requestHeaders(), headers)) {
-            status = 304;
-            headers = headers.without(NOT_IN_304);
-            body = new byte[0];
-        }
         CacheStatus cacheStatus = px.status();
-        Message out = exchange.getMessage();
-        out.getHeaders().clear();
-        out.setHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, status);
-        for (Map.Entry<String, List<String>> h : grouped(headers).entrySet()) {
-            out.setHeader(h.getKey(), h.getValue().size() == 1 ? h.getValue().get(0) : h.getValue());
+        // one pass over the lines: drop what this response replaces or must not carry, rewrite Link
+        LinkRewriter links = new LinkRewriter(px.upstreamBase(), px.publicBase());
+        List<Header> lines = new ArrayList<>(headers.lines().size() + 3);
+        for (Header h : headers.lines()) {
+            String name = h.name();
+            if (isStatusHeader(name) || (notModified && isNotIn304(name))) {
+                continue;
+            }
+            lines.add(name.equalsIgnoreCase(HeaderNames.LINK) ? new Header(name, links.rewrite(h.value())) : h);
         }
-        // set last, on the case-insensitive message headers: they replace any upstream header of the same name
-        if (age != null) {
-            out.setHeader(HeaderNames.AGE, age);
-        }
-        out.setHeader(HeaderNames.X_GITHUB_CACHE_STATUS, cacheStatus.headerValue());
-        out.setHeader(HeaderNames.CACHE_STATUS, StatusHeaders.cacheStatus(cacheStatus, ttl, px.stored(),
-                px.collapsed(), px.upstreamStatus(), px.detail()));
-        if (px.isHead()) {
-            exchange.setProperty(ProxyExchange.HEAD_CONTENT_LENGTH, body.length);
+        if (notModified) {
+            status = 304;
             body = new byte[0];
         }
-        out.setBody(body);
+        if (age != null) {
+            lines.add(new Header(HeaderNames.AGE, age));
+        }
+        lines.add(new Header(HeaderNames.X_GITHUB_CACHE_STATUS, cacheStatus.headerValue()));
+        lines.add(new Header(HeaderNames.CACHE_STATUS, StatusHeaders.cacheStatus(cacheStatus, ttl, px.stored(),
+                px.collapsed(), px.upstreamStatus(), px.detail())));
+        Integer headLength = null;
+        if (px.isHead()) {
+            headLength = body.length;
+            body = new byte[0];
+        }
+        return new Outgoing(status, HeaderList.of(lines), body, headLength);
+    }
 
-        services.events().responded(px, status);
-        AccessLog.log(new AccessLog.Entry(px.remote(), px.method(), px.rawTarget(), px.protocol(), status,
-                px.upstreamStatus(), px.requestHeaders(), headers, cacheStatus, px.startNanos(),
+    /** Metrics and the access log line for a response that was sent. */
+    void recordSent(ProxyExchange px, Outgoing response) {
+        services.events().responded(px, response.status());
+        AccessLog.log(new AccessLog.Entry(px.remote(), px.method(), px.rawTarget(), px.protocol(), response.status(),
+                px.upstreamStatus(), px.requestHeaders(), response.headers(), px.status(), px.startNanos(),
                 CacheKeyGenerator.fingerprint(px.key() == null ? CacheKey.ANONYMOUS : px.key().partition())));
+    }
+
+    /** Headers this proxy sets itself: an upstream line of the same name is replaced. */
+    private static boolean isStatusHeader(String name) {
+        return name.equalsIgnoreCase(HeaderNames.AGE) || name.equalsIgnoreCase(HeaderNames.X_GITHUB_CACHE_STATUS)
+                || name.equalsIgnoreCase(HeaderNames.CACHE_STATUS);
+    }
+
+    private static boolean isNotIn304(String name) {
+        for (String n : NOT_IN_304) {
+            if (n.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The leader hands its response, in stored form, to every request that waited for it. */
