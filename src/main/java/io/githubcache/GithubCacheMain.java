@@ -11,6 +11,7 @@ import io.githubcache.config.SettingsSource;
 import io.githubcache.http.ProxyHeaderFilterStrategy;
 import io.githubcache.http.ProxyHttpBinding;
 import io.githubcache.http.RequestGuard;
+import io.githubcache.route.FreshHitHandler;
 import io.githubcache.metrics.StoreTier;
 import io.githubcache.ops.Operations;
 import io.githubcache.redis.RedisEntryStore;
@@ -123,7 +124,9 @@ public final class GithubCacheMain {
         context.getRegistry().bind(CachingProxyRouteTemplate.HEADER_FILTER_BEAN, new ProxyHeaderFilterStrategy());
         context.getRegistry().bind(CachingProxyRouteTemplate.GUARD_BEAN,
                 new RequestGuard(settings.maxUriLength(), settings.maxRequestBody(), settings.maxUriLength() + 64,
-                        settings.maxHeaderSize()).withIdleTimeout(clientIdleTimeout(settings)));
+                        settings.maxHeaderSize()).withIdleTimeout(clientIdleTimeout(settings))
+                        .withHandlerBeforeCamel(FreshHitHandler.NAME, () -> new FreshHitHandler(services,
+                                () -> context.getStatus().isStarted())));
         try {
             context.addRoutes(new CachingProxyRouteTemplate(services));
         } catch (Exception e) {

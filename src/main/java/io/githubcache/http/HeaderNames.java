@@ -79,6 +79,18 @@ public final class HeaderNames {
 
     /** True for a header that must not cross the proxy: hop-by-hop, any {@code Proxy-*}, or Camel's own. */
     public static boolean isHopByHopOrInternal(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        // every name below starts with one of these letters; most response headers (x-, etag, date, vary...) do not,
+        // and this runs for every header line of every response
+        switch (name.charAt(0)) {
+            case 'c', 'C', 'h', 'H', 'k', 'K', 'p', 'P', 't', 'T', 'u', 'U', 'o', 'O' -> {
+            }
+            default -> {
+                return false;
+            }
+        }
         String lower = name.toLowerCase(Locale.ROOT);
         return HOP_BY_HOP.contains(lower) || lower.startsWith("proxy-") || lower.startsWith("camel")
                 || lower.startsWith("org.apache.camel.");
