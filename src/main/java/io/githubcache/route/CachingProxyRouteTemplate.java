@@ -38,7 +38,8 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
     @Override
     public void configure() {
         Settings s = services.settings();
-        String common = "nettyHttpBinding=#" + BINDING_BEAN + "&headerFilterStrategy=#" + HEADER_FILTER_BEAN;
+        String common = "nettyHttpBinding=#" + BINDING_BEAN + "&headerFilterStrategy=#" + HEADER_FILTER_BEAN
+                + "&nativeTransport=" + NativeTransport.available();
         String consumer = "netty-http:http://0.0.0.0:{{port}}/?matchOnUriPrefix=true&" + common
                 + "&decoders=#" + GUARD_BEAN
                 + "&httpMethodRestrict=GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS"
