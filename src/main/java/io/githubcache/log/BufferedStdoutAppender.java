@@ -7,6 +7,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,12 @@ public final class BufferedStdoutAppender extends OutputStreamAppender<ILoggingE
 
     private long flushIntervalMillis = 100;
     private ScheduledExecutorService flusher;
+    private OutputStream target = new FileOutputStream(FileDescriptor.out);
+
+    /** Where the lines go instead of stdout (tests). */
+    void writeTo(OutputStream out) {
+        this.target = out;
+    }
 
     public void setFlushIntervalMillis(long millis) {
         this.flushIntervalMillis = millis;
@@ -33,7 +40,7 @@ public final class BufferedStdoutAppender extends OutputStreamAppender<ILoggingE
     @Override
     public void start() {
         // stdout itself is never closed by this appender (close only flushes)
-        setOutputStream(new FilterOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024)) {
+        setOutputStream(new FilterOutputStream(new BufferedOutputStream(target, 64 * 1024)) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);

@@ -46,6 +46,7 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
                 + "&chunkedMaxContentLength=" + s.maxRequestBody()
                 + "&maxHeaderSize=" + s.maxHeaderSize()
                 + "&maxInitialLineLength=" + (s.maxUriLength() + 64)
+                + "&workerCount=" + Runtime.getRuntime().availableProcessors()
                 + "&muteException=true&logWarnOnBadRequest=false&keepAlive=true";
         String upstream = "netty-http:{{upstreamUrl}}?bridgeEndpoint=true&throwExceptionOnFailure=false&" + common
                 + "&connectTimeout=" + s.upstreamTimeout().toMillis()
