@@ -16,10 +16,12 @@
 #
 # Environment knobs (defaults in brackets):
 #   DURATION [10s] per measured run     ROUNDS [2] measured runs per system and scenario
-#   WARMUP [10s] unrecorded warm-up runs THREADS [2] wrk threads
+#   WARMUP [30s] unrecorded warm-up runs THREADS [2] wrk threads
 #   REVAL_PATHS [auto] revalidation paths per wrk thread; each must come round later than the 1 s TTL, so
 #               auto = 1.2 s worth of the fastest rate seen so far (per thread), within 4000..10000
-#   JAVA_OPTS [] extra JVM options for github-cache (the default is none: default JVM settings)
+#   JAVA_OPTS [the README's: class-data archive + heap bounds] JVM options for github-cache; JAVA_OPTS=
+#               (empty) runs it with the JVM's own defaults. A plain `java -jar` (no options) is always
+#               started once as well, for its startup time and its RSS after the same hit load
 #   JFR [0] 1 = record a JFR profile of the main github-cache instance into the results dir
 #   RESULTS_DIR [bench/results/<timestamp>]   KEEP_WORK [0] 1 = keep the temp dir (logs, nginx cache)
 set -euo pipefail
@@ -30,9 +32,10 @@ JAR="$ROOT/target/github-cache.jar"
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-2}
-WARMUP=${WARMUP:-10s}
+WARMUP=${WARMUP:-30s}
 REVAL_PATHS=${REVAL_PATHS:-auto}
-JAVA_OPTS=${JAVA_OPTS:-}
+# the launch the README documents (keep in step with README.md "Run" and the Dockerfile)
+JAVA_OPTS=${JAVA_OPTS-"-XX:SharedArchiveFile=$ROOT/target/github-cache.jsa -Xms32m -Xmx768m"}
 JFR=${JFR:-0}
 KEEP_WORK=${KEEP_WORK:-0}
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results/$(date +%Y%m%d-%H%M%S)}
@@ -156,7 +159,7 @@ start_github_cache() {   # name port extra-env... ; sets STARTED_PID and STARTED
     # shellcheck disable=SC2086
     (cd "$WORK" && exec env PORT="$port" GITHUB_CACHE_UPSTREAM_URL="http://127.0.0.1:$STUB_PORT" \
         GITHUB_CACHE_DIR="$WORK/cache-$name" CAMEL_MANAGEMENT_PORT="$((port + 1000))" "$@" \
-        java $JAVA_OPTS "${jfr[@]}" -jar "$JAR" > "$WORK/$name.out" 2> "$WORK/$name.err") &
+        java ${STARTED_OPTS-$JAVA_OPTS} "${jfr[@]}" -jar "$JAR" > "$WORK/$name.out" 2> "$WORK/$name.err") &
     STARTED_PID=$!
     PIDS+=("$STARTED_PID")
     STARTED_MS=$(wait_first_200 "http://127.0.0.1:$port/repos/bench/startup-$name" "$t0" "$STARTED_PID") \
@@ -242,6 +245,18 @@ start_nginx nginx
 NGINX_START_MS=$(wait_first_200 "http://127.0.0.1:$NGINX_PORT/repos/bench/startup-nginx" "$t0") || die "nginx did not answer"
 log "nginx: first request served ${NGINX_START_MS} ms after start"
 
+# a plain `java -jar` (JVM defaults, no class-data archive): startup, and RSS after the same hit load
+STARTED_OPTS="" start_github_cache github-cache-plain "$GC_PORT"
+PLAIN_PID=$STARTED_PID
+PLAIN_START_MS=$STARTED_MS
+log "github-cache (plain java -jar): first request served ${PLAIN_START_MS} ms after java -jar"
+prime_and_check_url() { curl -s -o /dev/null -H 'Accept-Encoding: gzip' "$1/repos/bench/hit"; }
+prime_and_check_url "http://127.0.0.1:$GC_PORT"
+wrk -t"$THREADS" -c50 -d"$WARMUP" --timeout 5s -s "$BENCH_DIR/lua/hit.lua" "http://127.0.0.1:$GC_PORT" \
+    -- /repos/bench/hit gzip > /dev/null
+PLAIN_RSS=$(rss_kb "$PLAIN_PID")
+kill "$PLAIN_PID"; wait "$PLAIN_PID" 2>/dev/null || true
+
 start_github_cache github-cache "$GC_PORT"
 GC_PID=$STARTED_PID
 GC_START_MS=$STARTED_MS
@@ -261,8 +276,6 @@ wrk_run "hit c50 cold" nginx 1 "$NG" 50 hit.lua /repos/bench/hit gzip
 # minute or so after start while the JIT compiles (slower on a busy machine)
 wrk_run "hit c50 warm-up" github-cache 0 "$GC" 50 hit.lua /repos/bench/hit gzip
 wrk_run "hit c50 warm-up" nginx 0 "$NG" 50 hit.lua /repos/bench/hit gzip
-wrk_run "miss c50 warm-up" github-cache 0 "$GC" 50 paths.lua miss miss-gc-0
-wrk_run "miss c50 warm-up" nginx 0 "$NG" 50 paths.lua miss miss-ng-0
 
 for conns in 50 200; do
     for r in $(seq 1 "$ROUNDS"); do
@@ -275,7 +288,11 @@ for r in $(seq 1 "$ROUNDS"); do
     wrk_run "hit c50 no-gzip client" nginx "$r" "$NG" 50 hit.lua /repos/bench/hit-identity identity
 done
 
+GC_HIT_RSS=$(rss_kb "$GC_PID")
+
 # ---------------------------------------------------------------- misses: a new path every request
+wrk_run "miss c50 warm-up" github-cache 0 "$GC" 50 paths.lua miss miss-gc-0
+wrk_run "miss c50 warm-up" nginx 0 "$NG" 50 paths.lua miss miss-ng-0
 for r in $(seq 1 "$ROUNDS"); do
     wrk_run "miss c50" github-cache "$r" "$GC" 50 paths.lua miss "miss-gc-$r"
     wrk_run "miss c50" nginx "$r" "$NG" 50 paths.lua miss "miss-ng-$r"
@@ -389,6 +406,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
         }' "$DATA"
     printf '%-24s %-24s %14s %14s %9s\n' "startup" "first request, ms" "$GC_START_MS" "$NGINX_START_MS" \
         "$(ratio "$GC_START_MS" "$NGINX_START_MS")"
+    printf '%-24s %-24s %14s %14s %9s\n' "startup, plain java -jar" "first request, ms" "$PLAIN_START_MS" \
+        "$NGINX_START_MS" "$(ratio "$PLAIN_START_MS" "$NGINX_START_MS")"
+    printf '%-24s %-24s %14s %14s %9s\n' "RSS after hits" "MiB (nginx: all procs)" \
+        "$((GC_HIT_RSS / 1024))" "$((NGINX_RSS_1 / 1024))" "$(ratio "$GC_HIT_RSS" "$NGINX_RSS_1")"
+    printf '%-24s %-24s %14s %14s %9s\n' "  plain java -jar" "MiB, after $WARMUP of c50 hits" \
+        "$((PLAIN_RSS / 1024))" "$((NGINX_RSS_1 / 1024))" "$(ratio "$PLAIN_RSS" "$NGINX_RSS_1")"
     printf '%-24s %-24s %14s %14s %9s\n' "RSS after hit+miss" "MiB (nginx: all procs)" \
         "$((GC_RSS / 1024))" "$((NGINX_RSS_1 / 1024))" "$(ratio "$GC_RSS" "$NGINX_RSS_1")"
     printf '%-24s %-24s %14s %14s %9s\n' "RSS after reval" "MiB (gc: TTL=1 instance)" \
