@@ -5,13 +5,21 @@ import io.githubcache.ops.ShutdownSignals;
 import java.time.Clock;
 import java.util.Map;
 
-/** {@code java -jar github-cache.jar}: runs the proxy until SIGTERM/SIGINT. */
+/**
+ * {@code java -jar github-cache.jar}: runs the proxy until SIGTERM/SIGINT. With {@value CdsTraining#ARGUMENT}:
+ * the training run of the class-data-sharing archive instead (see {@link CdsTraining}).
+ */
 public final class Application {
 
     private Application() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && CdsTraining.ARGUMENT.equals(args[0])) {
+            int code = CdsTraining.runAndReport();
+            flushLogs();
+            System.exit(code); // the JVM writes the archive (-XX:ArchiveClassesAtExit) as it exits
+        }
         GithubCacheMain app = new GithubCacheMain(Map.of(), Clock.systemUTC());
         // SIGTERM/SIGINT: drain and stop through Camel Main (main.completed() sets exit code 0), so the exit
         // below is 0 instead of the JVM's 143/130 for a signal
