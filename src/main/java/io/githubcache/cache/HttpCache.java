@@ -66,7 +66,11 @@ public final class HttpCache {
         if (sel.get().isEmpty()) {
             store.put(primary, response);
         } else {
-            store.put(primary, new VaryMarker(sel.get()));
+            VaryMarker marker = new VaryMarker(sel.get());
+            // GitHub sends Vary on every response: rewriting an unchanged marker doubled each store's disk writes
+            if (!marker.equals(store.getWithoutIo(primary))) {
+                store.put(primary, marker);
+            }
             store.put(primary + '#' + varyPolicy.variantId(sel.get(), requestHeaders), response);
         }
         return true;

@@ -202,4 +202,25 @@ class HttpCacheTest {
 
         assertThat(cache.matchesVariant(r, HeaderList.empty(), HeaderList.empty())).isFalse();
     }
+
+    @Test
+    void anUnchangedVaryMarkerIsNotWrittenAgain() {
+        java.util.List<String> puts = new java.util.ArrayList<>();
+        EntryStore counting = new io.githubcache.support.ForwardingEntryStore(store) {
+            @Override
+            public void put(String key, Stored value) {
+                puts.add(value instanceof VaryMarker ? "marker" : "response");
+                super.put(key, value);
+            }
+        };
+        HttpCache c = new HttpCache(counting);
+        CacheKey k = key(P1, "/repos/o/r");
+
+        c.store(k, headers("Cookie", "a=1"), response("v1", "Vary", "Cookie"));
+        c.store(k, headers("Cookie", "a=1"), response("v2", "Vary", "Cookie"));
+        c.store(k, headers("Cookie", "a=1"), response("v3", "Vary", "Cookie, X-Other"));
+
+        assertThat(puts).containsExactly("marker", "response", "response", "marker", "response");
+        assertThat(c.lookup(k, headers("Cookie", "a=1")).body()).isEqualTo("v3".getBytes());
+    }
 }

@@ -153,12 +153,12 @@ class TieredEntryStoreTest {
     }
 
     /** A memory store that runs a hook after reading a present key, before returning it. */
-    private static final class ReadHook implements EntryStore {
-        private final MemoryEntryStore inner = new MemoryEntryStore(16L << 20, Duration.ofDays(365));
+    private static final class ReadHook extends io.githubcache.support.ForwardingEntryStore {
         private final java.util.function.Consumer<String> hook;
         private boolean fired;
 
         ReadHook(java.util.function.Consumer<String> hook) {
+            super(new MemoryEntryStore(16L << 20, Duration.ofDays(365)));
             this.hook = hook;
         }
 
@@ -170,31 +170,6 @@ class TieredEntryStoreTest {
                 hook.accept(key);
             }
             return s;
-        }
-
-        @Override
-        public void put(String key, Stored value) {
-            inner.put(key, value);
-        }
-
-        @Override
-        public void remove(String key) {
-            inner.remove(key);
-        }
-
-        @Override
-        public int removeIf(java.util.function.Predicate<String> keyFilter) {
-            return inner.removeIf(keyFilter);
-        }
-
-        @Override
-        public long entryCount() {
-            return inner.entryCount();
-        }
-
-        @Override
-        public long weightedSize() {
-            return inner.weightedSize();
         }
     }
 
