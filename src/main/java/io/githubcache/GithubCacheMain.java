@@ -89,6 +89,10 @@ public final class GithubCacheMain {
         Settings settings = Settings.load(key -> context.getPropertiesComponent().resolveProperty(key));
         SettingValues.requireFreePort(Settings.PREFIX + "port", Integer.toString(settings.port()), settings.port());
         LOG.info("github-cache settings: {}", settings.describe());
+        String heapWarning = heapWarning(settings.maxMemory(), Runtime.getRuntime().maxMemory());
+        if (heapWarning != null) {
+            LOG.warn(heapWarning);
+        }
         // two tiers: Caffeine in memory over a shared Redis (issue 7) or the crash-safe disk store (issue 4)
         MemoryEntryStore memory = new MemoryEntryStore(settings.maxMemory(), settings.inactive());
         StoreTier memoryTier = new StoreTier("memory", memory::entryCount, memory::weightedSize, memory::maxBytes,
@@ -139,6 +143,19 @@ public final class GithubCacheMain {
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the route template", e);
         }
+    }
+
+    /**
+     * The memory tier counts stored bytes; the objects around them and the requests in flight need room too.
+     * A heap under twice {@code max-memory} risks long GC pauses or OutOfMemoryError once the tier is full.
+     */
+    static String heapWarning(long maxMemory, long maxHeap) {
+        if (maxHeap == Long.MAX_VALUE || maxHeap >= 2 * maxMemory) {
+            return null;
+        }
+        return "the JVM's max heap (" + io.githubcache.config.Units.formatSize(maxHeap) + ") is less than twice "
+                + "github.cache.max-memory (" + io.githubcache.config.Units.formatSize(maxMemory) + "): raise -Xmx or "
+                + "lower GITHUB_CACHE_MAX_MEMORY";
     }
 
     /** Never shorter than the longest a request may legitimately wait for its answer. */
