@@ -51,6 +51,18 @@ public final class RequestCoalescer {
         return new Ticket(leader[0], fill);
     }
 
+    /**
+     * The fetch a request for {@code key} would wait for, or null when it would lead (none in flight, or the one
+     * in flight is older than {@code lockAge}). Takes no ticket.
+     */
+    public Fill waitable(String key, Instant now) {
+        Fill existing = fills.get(key);
+        if (existing == null || existing.result.isDone() || !now.isBefore(existing.startedAt.plus(lockAge))) {
+            return null;
+        }
+        return existing;
+    }
+
     /** Publishes the leader's result to its waiters and frees the key. Safe to call more than once. */
     public void complete(String key, Fill fill, FillResult result) {
         fills.remove(key, fill);

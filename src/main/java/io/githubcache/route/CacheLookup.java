@@ -63,6 +63,13 @@ public final class CacheLookup extends AsyncProcessorSupport {
         px.entry(entry);
         px.status(entry == null ? CacheStatus.MISS : CacheStatus.EXPIRED);
         px.action(ProxyExchange.Action.FETCH);
+        if (px.lockWaited()) {
+            // FreshHitHandler already waited lock-timeout for this request: as a waiter that times out here does,
+            // it goes upstream alone and does not store that answer
+            px.forbidStore();
+            callback.done(true);
+            return true;
+        }
         String lockKey = px.key().asString();
         RequestCoalescer.Ticket ticket = services.coalescer().acquire(lockKey, now);
         if (ticket.leader()) {
@@ -207,11 +214,19 @@ public final class CacheLookup extends AsyncProcessorSupport {
     }
 
     private void applyLeaderResult(ProxyExchange px, FillResult result) {
+        applyLeaderResult(px, result, services);
+    }
+
+    /**
+     * Answers a waiter from its leader's result; false (and nothing set but {@code collapsed=false}) when the
+     * leader failed without an answer or answered another variant, so the waiter must fetch its own.
+     */
+    static boolean applyLeaderResult(ProxyExchange px, FillResult result, CacheServices services) {
         if (result == null || result.response() == null
                 || !services.cache().matchesVariant(result.response(), result.producingRequest(), px.requestHeaders())) {
             // the leader failed without an answer, or its answer is another variant: fetch our own
             px.collapsed(false);
-            return;
+            return false;
         }
         CacheStatus status = result.status();
         if (status == CacheStatus.MISS && result.stored()) {
@@ -221,5 +236,16 @@ public final class CacheLookup extends AsyncProcessorSupport {
         px.respondWith(result.response(), result.stored() || status == CacheStatus.STALE);
         px.upstreamStatus(null);
         px.action(ProxyExchange.Action.RESPOND);
+        return true;
+    }
+
+    /**
+     * Whether GitHub currently refuses this request's token (for its resource), in which case the route, not a
+     * waiter, must answer it (from the entry or with GitHub's refusal).
+     */
+    static boolean rateLimited(ProxyExchange px, CacheServices services, Instant now) {
+        return services.settings().respectRateLimit() && !RequestCachePolicy.isRateLimit(px.rawPath())
+                && services.rateLimits().blocked(px.key().partitionPrefix(),
+                        RateLimitPolicy.resourceOfPath(px.rawPath()), now) != null;
     }
 }

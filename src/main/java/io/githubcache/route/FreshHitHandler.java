@@ -21,7 +21,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.githubcache.cache.FillResult;
+import io.githubcache.cache.RequestCoalescer;
+import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -65,6 +70,35 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     private boolean passedOn;
     /** Pipelined requests that arrived while an earlier one was with the route, in arrival order. */
     private final java.util.ArrayDeque<HttpRequest> waiting = new java.util.ArrayDeque<>();
+    /** The request of this connection waiting here for another request's revalidation, or null. */
+    private Waiter waiter;
+
+    /**
+     * Set on the channel just before a request that already waited lock-timeout here goes to the route, so the
+     * route does not make it wait again ({@link ReceiveRequest}).
+     */
+    static final AttributeKey<Boolean> LOCK_WAITED = AttributeKey.valueOf("githubCache.lockWaited");
+
+    /** What {@link #answered} did with a request. */
+    private enum Handled {
+        /** Answered and written: the request can be released. */
+        ANSWERED,
+        /** Waiting for another request's revalidation of its entry; this handler owns the request now. */
+        WAITING,
+        /** Not for this handler: the route serves it. */
+        ROUTE
+    }
+
+    /** Requests waiting in any handler right now (tests). */
+    private static final java.util.concurrent.atomic.AtomicInteger WAITING_NOW = new java.util.concurrent.atomic.AtomicInteger();
+
+    static int waitingNow() {
+        return WAITING_NOW.get();
+    }
+
+    /** One request waiting for the revalidation another request is doing. */
+    private record Waiter(FullHttpRequest request, ProxyExchange px, ScheduledFuture<?> timeout) {
+    }
 
     public FreshHitHandler(CacheServices services, BooleanSupplier serving) {
         this.services = services;
@@ -74,7 +108,7 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest request && (routed > 0 || !waiting.isEmpty())) {
+        if (msg instanceof HttpRequest request && (busy() || !waiting.isEmpty())) {
             // a pipelined request behind one the route is still serving: it waits its turn, and the
             // connection stops reading until the queue drains, so a client cannot pile up requests here
             waiting.add(request);
@@ -84,11 +118,21 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
         dispatch(ctx, msg);
     }
 
+    /** A request of this connection is with the route or waiting here: later ones queue behind it. */
+    private boolean busy() {
+        return routed > 0 || waiter != null;
+    }
+
     private void dispatch(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
-            if (request instanceof FullHttpRequest full && serving.getAsBoolean() && answered(ctx, full)) {
-                full.release();
-                return;
+            if (request instanceof FullHttpRequest full && serving.getAsBoolean()) {
+                Handled h = answered(ctx, full);
+                if (h == Handled.ANSWERED) {
+                    full.release();
+                }
+                if (h != Handled.ROUTE) {
+                    return;
+                }
             }
             routed++;
         }
@@ -117,14 +161,14 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
             routed--;
         }
         ctx.write(msg, promise);
-        if (ended && routed == 0 && !waiting.isEmpty()) {
+        if (ended && !busy() && !waiting.isEmpty()) {
             ctx.executor().execute(() -> next(ctx));
         }
     }
 
-    /** Serves queued pipelined requests in order until one goes to the route (or none is left). */
+    /** Serves queued pipelined requests in order until one goes to the route or waits (or none is left). */
     private void next(ChannelHandlerContext ctx) {
-        while (routed == 0 && !waiting.isEmpty() && ctx.channel().isActive()) {
+        while (!busy() && !waiting.isEmpty() && ctx.channel().isActive()) {
             dispatch(ctx, waiting.poll());
         }
         if (waiting.isEmpty() && ctx.channel().isActive()) {
@@ -148,42 +192,118 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
         while ((r = waiting.poll()) != null) {
             io.netty.util.ReferenceCountUtil.release(r);
         }
+        Waiter w = waiter;
+        if (w != null) {
+            waiter = null;
+            WAITING_NOW.decrementAndGet();
+            w.timeout().cancel(false);
+            w.request().release();
+        }
     }
 
-    /** True when the request was answered here; false leaves it, untouched, for the route. */
-    private boolean answered(ChannelHandlerContext ctx, FullHttpRequest request) {
+    /** Answers the request here, makes it wait here, or leaves it, untouched, for the route. */
+    private Handled answered(ChannelHandlerContext ctx, FullHttpRequest request) {
         String method = request.method().name();
         if (!method.equals("GET") && !method.equals("HEAD") || request.content().isReadable()
                 || !(ctx.channel().localAddress() instanceof InetSocketAddress local)) {
-            return false;
+            return Handled.ROUTE;
         }
         RouteDirectory.Route route = services.routes().forPort(local.getPort());
         if (route == null) {
-            return false;
+            return Handled.ROUTE;
         }
         try {
             ProxyExchange px = ProxyExchange.fromNetty(request);
             px.route(route.upstreamBase(), route.publicBase());
             ReceiveRequest.classify(px, services);
             if (px.decision() != RequestCachePolicy.Decision.LOOKUP) {
-                return false;
+                return Handled.ROUTE;
             }
             Instant now = services.clock().instant();
             CachedResponse entry = services.cache().lookupWithoutIo(px.key(), px.requestHeaders());
-            if (entry == null || !services.freshness().isFresh(entry, now)) {
-                return false;
+            if (entry == null) {
+                return Handled.ROUTE;
             }
             px.remote(ctx.channel().remoteAddress());
-            px.freshHit(entry);
-            Respond.Outgoing out = respond.prepare(px, now);
-            send(ctx, request, out);
-            respond.recordSent(px, out);
-            return true;
+            if (services.freshness().isFresh(entry, now)) {
+                px.freshHit(entry);
+                answer(ctx, request, px, now);
+                return Handled.ANSWERED;
+            }
+            return awaitRevalidation(ctx, request, px, now);
         } catch (RuntimeException e) {
             // nothing was written: the route serves it, and its own error handling applies
             LOG.warn("Fresh-hit path failed; the request goes through the route", e);
-            return false;
+            return Handled.ROUTE;
         }
+    }
+
+    private void answer(ChannelHandlerContext ctx, HttpRequest request, ProxyExchange px, Instant now) {
+        Respond.Outgoing out = respond.prepare(px, now);
+        send(ctx, request, out);
+        respond.recordSent(px, out);
+    }
+
+    /**
+     * An expired entry whose revalidation another request already started on this node: wait for that result
+     * here, as the route's {@link CacheLookup} would, but without an exchange or a thread. When a hot entry
+     * expires, every request for it arrives during its revalidation; through the route they cost a thread
+     * hand-off each and showed as a latency spike once a minute. Shared stores (replicas) and rate-limited
+     * tokens keep the route's handling.
+     */
+    private Handled awaitRevalidation(ChannelHandlerContext ctx, FullHttpRequest request, ProxyExchange px, Instant now) {
+        if (services.fillLock().distributed() || CacheLookup.rateLimited(px, services, now)) {
+            return Handled.ROUTE;
+        }
+        RequestCoalescer.Fill fill = services.coalescer().waitable(px.key().asString(), now);
+        if (fill == null) {
+            return Handled.ROUTE; // this request leads the revalidation: the route fetches
+        }
+        px.collapsed(true);
+        ScheduledFuture<?> timeout = ctx.executor().schedule(() -> settle(ctx, null, true),
+                services.settings().lockTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        Waiter w = new Waiter(request, px, timeout);
+        waiter = w;
+        WAITING_NOW.incrementAndGet();
+        fill.result().whenComplete((result, error) -> ctx.executor().execute(() -> {
+            if (waiter == w) {
+                w.timeout().cancel(false);
+                settle(ctx, result, false);
+            }
+        }));
+        return Handled.WAITING;
+    }
+
+    /** The wait is over: answer from the leader's result, or hand the request to the route. */
+    private void settle(ChannelHandlerContext ctx, FillResult result, boolean timedOut) {
+        Waiter w = waiter;
+        if (w == null) {
+            return;
+        }
+        waiter = null;
+        WAITING_NOW.decrementAndGet();
+        if (!ctx.channel().isActive()) {
+            w.request().release();
+            return;
+        }
+        try {
+            if (!timedOut && CacheLookup.applyLeaderResult(w.px(), result, services)) {
+                answer(ctx, w.request(), w.px(), services.clock().instant());
+                w.request().release();
+            } else {
+                // the leader failed, or answered another variant, or lock-timeout passed: the route fetches
+                if (timedOut) {
+                    ctx.channel().attr(LOCK_WAITED).set(Boolean.TRUE);
+                }
+                routed++;
+                ctx.fireChannelRead(w.request());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Answering a request that waited for a revalidation failed; the route serves it", e);
+            routed++;
+            ctx.fireChannelRead(w.request());
+        }
+        next(ctx);
     }
 
     /** As the route's binding would: the same header lines, Content-Length, and Connection. */

@@ -52,6 +52,7 @@ public final class ProxyExchange {
     private boolean mayStore = true;
     private boolean revalidating;
     private boolean collapsed;
+    private boolean lockWaited;
     private Action action = Action.FETCH;
     private CacheStatus status = CacheStatus.MISS;
 
@@ -301,6 +302,15 @@ public final class ProxyExchange {
         this.responseHeaders = headers;
         this.responseBody = body;
         this.fromCache = fromCache;
+    }
+
+    /** True when this request already waited lock-timeout for another request's fetch (on the event loop). */
+    public boolean lockWaited() {
+        return lockWaited;
+    }
+
+    public void lockWaited(boolean w) {
+        this.lockWaited = w;
     }
 
     /** Answer with a fresh stored entry: {@code HIT}, nothing sent upstream. */

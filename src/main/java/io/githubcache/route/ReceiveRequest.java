@@ -1,5 +1,6 @@
 package io.githubcache.route;
 
+import io.netty.channel.ChannelHandlerContext;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.apache.camel.Exchange;
@@ -28,6 +29,10 @@ public final class ReceiveRequest implements Processor {
                         exchange.getProperty(PORT_PROPERTY, String.class)));
         if (exchange.getIn().getHeader(NettyConstants.NETTY_LOCAL_ADDRESS) instanceof InetSocketAddress local) {
             services.routes().learn(local.getPort(), px.upstreamBase(), px.publicBase());
+        }
+        if (exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT) instanceof ChannelHandlerContext ctx
+                && Boolean.TRUE.equals(ctx.channel().attr(FreshHitHandler.LOCK_WAITED).getAndSet(null))) {
+            px.lockWaited(true);
         }
         classify(px, services);
     }

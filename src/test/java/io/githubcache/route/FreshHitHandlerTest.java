@@ -200,6 +200,74 @@ class FreshHitHandlerTest extends StubbedProxyTest {
         return answer.get();
     }
 
+    @Test
+    void requestsArrivingDuringARevalidationWaitOnTheEventLoopWithoutExchanges() throws Exception {
+        proxy.get("/repos/o/r");
+        proxy.clock().advance(Duration.ofSeconds(61));
+        upstream.closeGate();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            java.util.concurrent.Future<HttpResponse<byte[]>> leader = clients.submit(() -> proxy.get("/repos/o/r"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> upstream.entered() == 1);
+            int afterLeader = exchanges.get();
+            List<java.util.concurrent.Future<HttpResponse<byte[]>>> waiters = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                waiters.add(clients.submit(() -> proxy.get("/repos/o/r")));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> waitersOnEventLoops() == 5);
+            upstream.openGate();
+
+            assertThat(status(leader.get())).isEqualTo("REVALIDATED");
+            for (java.util.concurrent.Future<HttpResponse<byte[]>> w : waiters) {
+                HttpResponse<byte[]> r = w.get();
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(status(r)).isEqualTo("REVALIDATED");
+                assertThat(body(r)).isEqualTo(body(leader.get()));
+            }
+            assertThat(exchanges.get()).isEqualTo(afterLeader);
+            assertThat(upstream.count("/repos/o/r")).isEqualTo(2);
+        } finally {
+            upstream.openGate();
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWaiterPastLockTimeoutGoesUpstreamItselfWithoutWaitingAgainInTheRoute() throws Exception {
+        try (io.githubcache.support.UpstreamStub up = new io.githubcache.support.UpstreamStub();
+                io.githubcache.support.ProxyHarness p = io.githubcache.support.ProxyHarness.start(up.url(),
+                        "github.cache.lock-timeout", "3s")) {
+            p.get("/repos/o/r");
+            p.clock().advance(Duration.ofSeconds(61));
+            up.closeGate();
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                java.util.concurrent.Future<HttpResponse<byte[]>> leader = clients.submit(() -> p.get("/repos/o/r"));
+                await().atMost(Duration.ofSeconds(5)).until(() -> up.entered() == 1);
+                java.util.concurrent.Future<HttpResponse<byte[]>> waiter = clients.submit(() -> p.get("/repos/o/r"));
+                await().atMost(Duration.ofSeconds(5)).until(() -> FreshHitHandler.waitingNow() == 1);
+
+                // lock-timeout (3 s) later it asks the upstream itself; waiting a second lock-timeout in the
+                // route would take 6 s
+                await().atMost(Duration.ofSeconds(5)).until(() -> up.entered() == 2);
+                up.openGate();
+
+                assertThat(leader.get().statusCode()).isEqualTo(200);
+                assertThat(waiter.get().statusCode()).isEqualTo(200);
+                assertThat(up.count("/repos/o/r")).isEqualTo(3);
+            } finally {
+                up.openGate();
+                clients.shutdownNow();
+            }
+        }
+    }
+
+    /** Requests of this proxy that are waiting on an event loop for another request's revalidation. */
+    private long waitersOnEventLoops() {
+        return proxy.app().services().coalescer().inFlight() == 1
+                ? FreshHitHandler.waitingNow() : -1;
+    }
+
     private static List<String> sortedHeaderLines(String response) {
         String head = response.substring(0, response.indexOf("\r\n\r\n"));
         String[] lines = head.split("\r\n");
