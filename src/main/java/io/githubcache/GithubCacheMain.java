@@ -136,7 +136,7 @@ public final class GithubCacheMain {
         context.getRegistry().bind(CachingProxyRouteTemplate.GUARD_BEAN,
                 new RequestGuard(settings.maxUriLength(), settings.maxRequestBody(), settings.maxUriLength() + 64,
                         settings.maxHeaderSize()).withIdleTimeout(clientIdleTimeout(settings))
-                        .withHandlerBeforeCamel(FreshHitHandler.NAME, () -> new FreshHitHandler(services,
+                        .withHandlerAfterAggregator(FreshHitHandler.NAME, () -> new FreshHitHandler(services,
                                 () -> context.getStatus().isStarted())));
         try {
             context.addRoutes(new CachingProxyRouteTemplate(services));

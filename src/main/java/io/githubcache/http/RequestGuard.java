@@ -67,7 +67,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
      * it sees whole requests on the event loop, before Camel's handler: the fresh-hit path. Camel builds the pipeline after this guard,
      * so it is added once the connection is active, when the pipeline is complete.
      */
-    public RequestGuard withHandlerBeforeCamel(String name, java.util.function.Supplier<? extends ChannelHandler> perConnection) {
+    public RequestGuard withHandlerAfterAggregator(String name, java.util.function.Supplier<? extends ChannelHandler> perConnection) {
         this.afterAggregatorName = name;
         this.afterAggregator = perConnection;
         return this;

@@ -157,11 +157,7 @@ public final class CacheLookup extends AsyncProcessorSupport {
      * stale bound), else replay GitHub's refusal, rather than spend a request certain to fail.
      */
     private boolean answeredDuringRateLimit(ProxyExchange px, CachedResponse entry, Instant now) {
-        if (!services.settings().respectRateLimit() || RequestCachePolicy.isRateLimit(px.rawPath())) {
-            return false;
-        }
-        RateLimitTracker.Block block = services.rateLimits().blocked(px.key().partitionPrefix(),
-                RateLimitPolicy.resourceOfPath(px.rawPath()), now);
+        RateLimitTracker.Block block = rateLimitBlock(px, services, now);
         if (block == null) {
             return false;
         }
@@ -207,14 +203,10 @@ public final class CacheLookup extends AsyncProcessorSupport {
                 return;
             }
             timeout.cancel(false);
-            applyLeaderResult(px, result);
+            applyLeaderResult(px, result, services);
             callback.done(false);
         }, services.waiterExecutor());
         return false;
-    }
-
-    private void applyLeaderResult(ProxyExchange px, FillResult result) {
-        applyLeaderResult(px, result, services);
     }
 
     /**
@@ -240,12 +232,14 @@ public final class CacheLookup extends AsyncProcessorSupport {
     }
 
     /**
-     * Whether GitHub currently refuses this request's token (for its resource), in which case the route, not a
-     * waiter, must answer it (from the entry or with GitHub's refusal).
+     * GitHub's current refusal of this request's token (for its resource), or null when it may ask: the route
+     * then answers from the entry or with that refusal, never a waiter.
      */
-    static boolean rateLimited(ProxyExchange px, CacheServices services, Instant now) {
-        return services.settings().respectRateLimit() && !RequestCachePolicy.isRateLimit(px.rawPath())
-                && services.rateLimits().blocked(px.key().partitionPrefix(),
-                        RateLimitPolicy.resourceOfPath(px.rawPath()), now) != null;
+    static RateLimitTracker.Block rateLimitBlock(ProxyExchange px, CacheServices services, Instant now) {
+        if (!services.settings().respectRateLimit() || RequestCachePolicy.isRateLimit(px.rawPath())) {
+            return null;
+        }
+        return services.rateLimits().blocked(px.key().partitionPrefix(), RateLimitPolicy.resourceOfPath(px.rawPath()),
+                now);
     }
 }

@@ -134,10 +134,18 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
                     return;
                 }
             }
-            routed++;
+            toRoute(ctx, request);
+            return;
         }
         passedOn = true;
         ctx.fireChannelRead(msg);
+    }
+
+    /** Hands a request to the route; its response, written back through {@link #write}, ends it. */
+    private void toRoute(ChannelHandlerContext ctx, HttpRequest request) {
+        routed++;
+        passedOn = true;
+        ctx.fireChannelRead(request);
     }
 
     /**
@@ -252,7 +260,7 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
      * tokens keep the route's handling.
      */
     private Handled awaitRevalidation(ChannelHandlerContext ctx, FullHttpRequest request, ProxyExchange px, Instant now) {
-        if (services.fillLock().distributed() || CacheLookup.rateLimited(px, services, now)) {
+        if (services.fillLock().distributed() || CacheLookup.rateLimitBlock(px, services, now) != null) {
             return Handled.ROUTE;
         }
         RequestCoalescer.Fill fill = services.coalescer().waitable(px.key().asString(), now);
@@ -295,13 +303,11 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
                 if (timedOut) {
                     ctx.channel().attr(LOCK_WAITED).set(Boolean.TRUE);
                 }
-                routed++;
-                ctx.fireChannelRead(w.request());
+                toRoute(ctx, w.request());
             }
         } catch (RuntimeException e) {
             LOG.warn("Answering a request that waited for a revalidation failed; the route serves it", e);
-            routed++;
-            ctx.fireChannelRead(w.request());
+            toRoute(ctx, w.request());
         }
         next(ctx);
     }
