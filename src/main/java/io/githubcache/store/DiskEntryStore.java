@@ -89,6 +89,13 @@ public final class DiskEntryStore implements EntryStore {
     private static final int COMPACT_WRITE_LIMIT = 4 * 1024 * 1024;
     /** A journal this large is committed early, whatever the flush period. */
     private static final long JOURNAL_LIMIT = 64L * 1024 * 1024;
+    /**
+     * Bytes written since the last commit above which the background thread commits early, so each MVStore
+     * chunk stays small enough for MVStore to reuse its write buffer: it drops buffers over 4 MB, and a new
+     * one grows through 1, 2, 3, 4.5 MB..., each a heap object the size of a G1 region or more. Under a
+     * steady stream of misses those allocations started a concurrent GC cycle about every two seconds.
+     */
+    static final long EARLY_COMMIT_BYTES = 1536 * 1024;
     private static final String BYTES_STAT = "bytes";
     private static final Logger LOG = LoggerFactory.getLogger(DiskEntryStore.class);
 
@@ -158,6 +165,9 @@ public final class DiskEntryStore implements EntryStore {
     /** Changes made and changes committed (guarded by the lock): group commit in COMMIT_EACH_WRITE. */
     private long changes;
     private long committed;
+    /** Bytes of keys and values written since the last commit (guarded by the lock). */
+    private long uncommittedBytes;
+    private final AtomicBoolean earlyCommitQueued = new AtomicBoolean();
     private boolean journalFailed;
     /** True until the file is open (guarded by the lock); writes then go to the journal only. */
     private boolean opening = true;
@@ -862,6 +872,15 @@ public final class DiskEntryStore implements EntryStore {
      */
     private long madeDurableLocked(Db d, String key, byte[] putValue) {
         long mine = ++changes;
+        uncommittedBytes += key.length() + (putValue == null ? 0 : putValue.length);
+        if (uncommittedBytes > EARLY_COMMIT_BYTES && background != null
+                && earlyCommitQueued.compareAndSet(false, true)) {
+            try {
+                background.execute(guarded(this::commitEarly));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                earlyCommitQueued.set(false); // closing: the final commit covers it
+            }
+        }
         switch (tuning.durability()) {
             case JOURNAL -> {
                 try {
@@ -923,7 +942,27 @@ public final class DiskEntryStore implements EntryStore {
             unsynced.set(true);
         }
         committed = through;
+        uncommittedBytes = 0;
         resetJournalLocked();
+    }
+
+    /** See {@link #EARLY_COMMIT_BYTES}; fsync is left to the next flush. */
+    private void commitEarly() {
+        earlyCommitQueued.set(false);
+        Db d = db;
+        if (d == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (db == d && uncommittedBytes > EARLY_COMMIT_BYTES) {
+                commitLocked(d);
+            }
+        } catch (RuntimeException | AssertionError e) {
+            failed(d, e, "commit");
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void resetJournalLocked() {

@@ -278,6 +278,28 @@ class DiskEntryStoreTest {
     }
 
     @Test
+    void manyWritesAreCommittedEarlyInSmallChunksWithoutWaitingForTheFlushPeriod() throws Exception {
+        Path journal = dir.resolve(Journal.FILE_NAME);
+        DiskEntryStore.Tuning hourlyFlush = new DiskEntryStore.Tuning(true, Duration.ofHours(1), Duration.ofHours(1),
+                10_000, 50, 80, DiskEntryStore.Durability.JOURNAL);
+        DiskEntryStore store = store(64 * MB, hourlyFlush);
+        await().atMost(Duration.ofSeconds(20)).until(store::isAvailable);
+
+        store.put(key(0), response(0, 1000));
+        assertThat(Files.size(journal)).as("one small write waits for the flush").isPositive();
+
+        int entries = (int) (DiskEntryStore.EARLY_COMMIT_BYTES / 10_000) + 2;
+        for (int i = 1; i <= entries; i++) {
+            store.put(key(i), response(i, 10_000));
+        }
+
+        // committed (so the journal emptied) once past the threshold; only writes after that commit remain
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.size(journal) < 200_000);
+        assertThat(store.get(key(entries))).isEqualTo(response(entries, 10_000));
+        assertThat(store.get(key(0))).isEqualTo(response(0, 1000));
+    }
+
+    @Test
     void aDirectoryThatCannotBeCreatedStopsStartupNamingIt() throws Exception {
         Path regularFile = Files.writeString(dir.resolve("not-a-dir"), "x");
         Path cacheDir = regularFile.resolve("cache");
