@@ -6,7 +6,8 @@ import java.util.Arrays;
 /**
  * A stored response: status, end-to-end headers as the upstream sent them, body bytes (possibly gzip, see
  * {@link ContentCoding}), and the two instants that drive freshness. Immutable: a revalidation makes a
- * new instance, so a request that is serving an entry never sees it change under it.
+ * new instance, so a request that is serving an entry never sees it change under it. Its header lines are the
+ * {@link HeaderList#shared() shared} form, since any instance may end up in the memory tier.
  */
 public final class CachedResponse implements Stored {
 
@@ -18,7 +19,7 @@ public final class CachedResponse implements Stored {
 
     public CachedResponse(int status, HeaderList headers, byte[] body, Instant storedAt, Instant expiresAt) {
         this.status = status;
-        this.headers = headers;
+        this.headers = headers.shared();
         this.body = body;
         this.storedAt = storedAt;
         this.expiresAt = expiresAt;
@@ -57,9 +58,11 @@ public final class CachedResponse implements Stored {
         return etag() != null || lastModified() != null;
     }
 
-    /** Approximate heap cost, used by the memory tier's weigher. */
+    /** Estimated heap held by this entry alone (see {@link HeapSize}), used by the memory tier's weigher. */
     public long weight() {
-        return body.length + headers.byteSize() + 96;
+        // this object (int + 4 references), its body array, two Instants (long + int), the header lines
+        return HeapSize.object(4 + 4 * HeapSize.REFERENCE) + HeapSize.array(body.length, 1)
+                + 2 * HeapSize.object(12) + headers.heapBytes();
     }
 
     public CachedResponse withHeadersAndLifetime(HeaderList newHeaders, Instant newStoredAt, Instant newExpiresAt) {
@@ -73,7 +76,7 @@ public final class CachedResponse implements Stored {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CachedResponse other && status == other.status && headers.lines().equals(other.headers.lines())
+        return o instanceof CachedResponse other && status == other.status && headers.equals(other.headers)
                 && Arrays.equals(body, other.body) && storedAt.equals(other.storedAt) && expiresAt.equals(other.expiresAt);
     }
 

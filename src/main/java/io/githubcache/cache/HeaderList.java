@@ -1,42 +1,81 @@
 package io.githubcache.cache;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.RandomAccess;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
  * An immutable, ordered list of header lines. Kept as lines (not a map) because repeated lines matter:
  * GitHub sends {@code Vary} twice, and a cache that only reads the last one leaks responses across tokens.
+ *
+ * <p>Held as one flat array of names and values rather than one object per line: a stored GitHub response
+ * has about 25 lines, and the memory tier holds hundreds of thousands of responses, so per-line objects made
+ * most of the heap and most of the garbage collector's marking work. {@link #shared()} goes further for stored
+ * entries (see {@link HeaderInterner}).
  */
 public final class HeaderList {
 
-    private static final HeaderList EMPTY = new HeaderList(List.of());
-    private final List<Header> lines;
+    private static final HeaderList EMPTY = new HeaderList(new String[0]);
+    /** name0, value0, name1, value1, ... */
+    private final String[] nameValues;
 
-    private HeaderList(List<Header> lines) {
-        this.lines = lines;
+    private HeaderList(String[] nameValues) {
+        this.nameValues = nameValues;
     }
 
     public static HeaderList of(List<Header> lines) {
-        return lines.isEmpty() ? EMPTY : new HeaderList(List.copyOf(lines));
+        if (lines.isEmpty()) {
+            return EMPTY;
+        }
+        String[] nv = new String[lines.size() * 2];
+        int i = 0;
+        for (Header h : lines) {
+            nv[i++] = java.util.Objects.requireNonNull(h.name(), "header name");
+            nv[i++] = java.util.Objects.requireNonNull(h.value(), "header value");
+        }
+        return new HeaderList(nv);
     }
 
     public static HeaderList empty() {
         return EMPTY;
     }
 
+    /** Collects lines in order without a {@link Header} object per line. */
+    public static Builder builder(int expectedLines) {
+        return new Builder(expectedLines);
+    }
+
+    /** The number of lines. */
+    public int size() {
+        return nameValues.length / 2;
+    }
+
+    /** The name of line {@code i}, as received. */
+    public String name(int i) {
+        return nameValues[2 * i];
+    }
+
+    /** The value of line {@code i}. */
+    public String value(int i) {
+        return nameValues[2 * i + 1];
+    }
+
+    /** The lines as an unmodifiable view; {@link #name(int)} and {@link #value(int)} avoid a Header per line. */
     public List<Header> lines() {
-        return lines;
+        return new Lines();
     }
 
     /** The first value of a header, case-insensitively, or null. */
     public String first(String name) {
-        for (Header h : lines) {
-            if (h.name().equalsIgnoreCase(name)) {
-                return h.value();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            if (nameValues[i].equalsIgnoreCase(name)) {
+                return nameValues[i + 1];
             }
         }
         return null;
@@ -44,9 +83,9 @@ public final class HeaderList {
 
     public List<String> all(String name) {
         List<String> out = new ArrayList<>(2);
-        for (Header h : lines) {
-            if (h.name().equalsIgnoreCase(name)) {
-                out.add(h.value());
+        for (int i = 0; i < nameValues.length; i += 2) {
+            if (nameValues[i].equalsIgnoreCase(name)) {
+                out.add(nameValues[i + 1]);
             }
         }
         return out;
@@ -59,13 +98,13 @@ public final class HeaderList {
     /** A copy without the named headers (names compared case-insensitively). */
     public HeaderList without(Collection<String> names) {
         Set<String> lower = lowerSet(names);
-        List<Header> out = new ArrayList<>(lines.size());
-        for (Header h : lines) {
-            if (!lower.contains(h.name().toLowerCase(Locale.ROOT))) {
-                out.add(h);
+        Builder out = new Builder(size());
+        for (int i = 0; i < nameValues.length; i += 2) {
+            if (!lower.contains(nameValues[i].toLowerCase(Locale.ROOT))) {
+                out.add(nameValues[i], nameValues[i + 1]);
             }
         }
-        return of(out);
+        return out.build();
     }
 
     /**
@@ -75,46 +114,80 @@ public final class HeaderList {
     public HeaderList updatedWith(HeaderList fresh, Collection<String> neverUpdate) {
         Set<String> skip = lowerSet(neverUpdate);
         Set<String> replaced = new java.util.HashSet<>();
-        for (Header h : fresh.lines) {
-            String lower = h.name().toLowerCase(Locale.ROOT);
+        for (int i = 0; i < fresh.nameValues.length; i += 2) {
+            String lower = fresh.nameValues[i].toLowerCase(Locale.ROOT);
             if (!skip.contains(lower)) {
                 replaced.add(lower);
             }
         }
-        List<Header> out = new ArrayList<>(lines.size() + fresh.lines.size());
-        for (Header h : lines) {
-            if (!replaced.contains(h.name().toLowerCase(Locale.ROOT))) {
-                out.add(h);
+        Builder out = new Builder(size() + fresh.size());
+        for (int i = 0; i < nameValues.length; i += 2) {
+            if (!replaced.contains(nameValues[i].toLowerCase(Locale.ROOT))) {
+                out.add(nameValues[i], nameValues[i + 1]);
             }
         }
-        for (Header h : fresh.lines) {
-            if (replaced.contains(h.name().toLowerCase(Locale.ROOT))) {
-                out.add(h);
+        for (int i = 0; i < fresh.nameValues.length; i += 2) {
+            if (replaced.contains(fresh.nameValues[i].toLowerCase(Locale.ROOT))) {
+                out.add(fresh.nameValues[i], fresh.nameValues[i + 1]);
             }
         }
-        return of(out);
+        return out.build();
     }
 
     /** A copy with every value of the named header passed through {@code change}. */
     public HeaderList mapValues(String name, UnaryOperator<String> change) {
-        List<Header> out = new ArrayList<>(lines.size());
-        for (Header h : lines) {
-            out.add(h.name().equalsIgnoreCase(name) ? new Header(h.name(), change.apply(h.value())) : h);
+        String[] nv = nameValues.clone();
+        for (int i = 0; i < nv.length; i += 2) {
+            if (nv[i].equalsIgnoreCase(name)) {
+                nv[i + 1] = change.apply(nv[i + 1]);
+            }
         }
-        return of(out);
+        return new HeaderList(nv);
     }
 
     /** A copy with the named header set to one value (replacing all lines of that name), appended at the end. */
     public HeaderList with(String name, String value) {
-        List<Header> out = new ArrayList<>(without(List.of(name)).lines);
-        out.add(new Header(name, value));
-        return of(out);
+        Builder out = new Builder(size() + 1);
+        for (int i = 0; i < nameValues.length; i += 2) {
+            if (!nameValues[i].equalsIgnoreCase(name)) {
+                out.add(nameValues[i], nameValues[i + 1]);
+            }
+        }
+        return out.add(name, value).build();
     }
 
+    /** The lines' text size: what they take on the wire, give or take the separators. */
     public long byteSize() {
         long n = 0;
-        for (Header h : lines) {
-            n += h.name().length() + h.value().length() + 4;
+        for (String s : nameValues) {
+            n += s.length() + 2;
+        }
+        return n;
+    }
+
+    /**
+     * A copy whose names and common values are the same String instances as in every other stored entry
+     * ({@link HeaderInterner}); what the memory tier keeps.
+     */
+    public HeaderList shared() {
+        String[] nv = new String[nameValues.length];
+        for (int i = 0; i < nv.length; i += 2) {
+            nv[i] = HeaderInterner.name(nameValues[i]);
+            nv[i + 1] = HeaderInterner.value(nv[i], nameValues[i + 1]);
+        }
+        return new HeaderList(nv);
+    }
+
+    /**
+     * Estimated heap bytes held by this list once {@link #shared()}: the object and its array, plus every value
+     * that is the entry's own (names and common values are shared by all entries, so not counted per entry).
+     */
+    public long heapBytes() {
+        long n = HeapSize.object(HeapSize.REFERENCE) + HeapSize.array(nameValues.length, HeapSize.REFERENCE);
+        for (int i = 0; i < nameValues.length; i += 2) {
+            if (!HeaderInterner.sharesValue(nameValues[i], nameValues[i + 1])) {
+                n += HeapSize.string(nameValues[i + 1]);
+            }
         }
         return n;
     }
@@ -128,7 +201,53 @@ public final class HeaderList {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof HeaderList other && Arrays.equals(nameValues, other.nameValues);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(nameValues);
+    }
+
+    @Override
     public String toString() {
-        return lines.toString();
+        return lines().toString();
+    }
+
+    private final class Lines extends AbstractList<Header> implements RandomAccess {
+        @Override
+        public Header get(int index) {
+            java.util.Objects.checkIndex(index, size());
+            return new Header(nameValues[2 * index], nameValues[2 * index + 1]);
+        }
+
+        @Override
+        public int size() {
+            return HeaderList.this.size();
+        }
+    }
+
+    /** Collects lines for a new list. */
+    public static final class Builder {
+        private String[] nv;
+        private int n;
+
+        private Builder(int expectedLines) {
+            nv = new String[Math.max(2, expectedLines * 2)];
+        }
+
+        public Builder add(String name, String value) {
+            if (n + 2 > nv.length) {
+                nv = Arrays.copyOf(nv, nv.length * 2);
+            }
+            nv[n++] = java.util.Objects.requireNonNull(name, "header name");
+            nv[n++] = java.util.Objects.requireNonNull(value, "header value");
+            return this;
+        }
+
+        public HeaderList build() {
+            return n == 0 ? EMPTY : new HeaderList(n == nv.length ? nv.clone() : Arrays.copyOf(nv, n));
+        }
     }
 }

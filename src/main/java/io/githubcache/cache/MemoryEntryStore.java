@@ -14,6 +14,8 @@ import java.util.function.Predicate;
  */
 public final class MemoryEntryStore implements EntryStore {
 
+    /** Caffeine's node for a size- and access-bounded entry (48 bytes measured) plus the hash map's node (32). */
+    private static final int ENTRY_OVERHEAD = 80;
     private final Cache<String, Stored> cache;
     private final long maxBytes;
     private final LongAdder evictions = new LongAdder();
@@ -30,10 +32,13 @@ public final class MemoryEntryStore implements EntryStore {
                 .build();
     }
 
-    private static int weigh(String key, Stored value) {
-        long w = key.length() * 2L + 64;
+    /** Estimated heap of one entry: the map's node and Caffeine's, the key, the value (see {@link HeapSize}). */
+    static int weigh(String key, Stored value) {
+        long w = ENTRY_OVERHEAD + HeapSize.string(key);
         if (value instanceof CachedResponse r) {
             w += r.weight();
+        } else if (value instanceof VaryMarker m) {
+            w += m.weight();
         }
         return (int) Math.min(Integer.MAX_VALUE, w);
     }

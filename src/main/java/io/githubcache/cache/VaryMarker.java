@@ -8,4 +8,14 @@ import java.util.List;
  * plain key-value map that a disk or network store can implement.
  */
 public record VaryMarker(List<String> selectingHeaders) implements Stored {
+
+    public VaryMarker {
+        selectingHeaders = selectingHeaders.stream().map(HeaderInterner::name).toList();
+    }
+
+    /** Estimated heap held by this marker alone: the record and its list (the names are shared). */
+    public long weight() {
+        return HeapSize.object(HeapSize.REFERENCE) + HeapSize.object(HeapSize.REFERENCE)
+                + HeapSize.array(selectingHeaders.size(), HeapSize.REFERENCE);
+    }
 }

@@ -22,7 +22,8 @@ public final class ProxyHeaderFilterStrategy implements HeaderFilterStrategy {
         return filtered(headerName);
     }
 
-    private static boolean filtered(String name) {
+    /** Hop-by-hop, Camel-internal, and the framing headers Netty sets itself. */
+    static boolean filtered(String name) {
         if (HeaderNames.isHopByHopOrInternal(name)) {
             return true;
         }

@@ -1,7 +1,7 @@
 package io.githubcache.http;
 
 import io.githubcache.route.ProxyExchange;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.Map;
@@ -16,8 +16,8 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  * Binds Netty requests and responses to Camel messages for a proxy. Unlike Camel's default binding it never
  * parses the request target with {@link java.net.URI} (which rejects targets GitHub accepts and decodes
  * {@code %2F}); it keeps the client's header lines in order in a {@link ProxyExchange} instead of turning
- * them into Camel headers (so nothing a client sends can set a Camel header), and it answers {@code HEAD}
- * with the real {@code Content-Length}.
+ * them into Camel headers (so nothing a client sends can set a Camel header), and it sends the route's
+ * answer without turning it into Camel headers either ({@link #toNettyResponse}).
  */
 public final class ProxyHttpBinding extends DefaultNettyHttpBinding {
 
@@ -61,13 +61,25 @@ public final class ProxyHttpBinding extends DefaultNettyHttpBinding {
         headers.put(NettyHttpConstants.HTTP_RESPONSE_TEXT, response.status().reasonPhrase());
     }
 
+    /**
+     * The route's answer, built from the lines {@code Respond} prepared ({@link OutgoingResponse}) as
+     * {@link NettyResponses} builds a hit on the event loop. Anything else (a body some other processor set
+     * after it) goes through Camel's binding.
+     */
     @Override
     public HttpResponse toNettyResponse(Message message, NettyHttpConfiguration configuration) throws Exception {
-        HttpResponse response = super.toNettyResponse(message, configuration);
-        Object headLength = message.getExchange().getProperty(ProxyExchange.HEAD_CONTENT_LENGTH);
-        if (headLength != null) {
-            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, headLength.toString());
+        Exchange exchange = message.getExchange();
+        OutgoingResponse answer = exchange.getProperty(OutgoingResponse.PROPERTY, OutgoingResponse.class);
+        if (answer != null && message.getBody() == answer.body() && exchange.getException() == null) {
+            String connection = exchange.getProperty(NettyHttpConstants.CONNECTION, String.class);
+            boolean keepAlive = connection == null ? configuration.isKeepAlive()
+                    : !connection.equalsIgnoreCase(HttpHeaderValues.CLOSE.toString());
+            if (!keepAlive) {
+                message.setHeader(NettyHttpConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, true);
+            }
+            return NettyResponses.of(answer.status(), answer.headers(), answer.body(), answer.headContentLength(),
+                    keepAlive);
         }
-        return response;
+        return super.toNettyResponse(message, configuration);
     }
 }

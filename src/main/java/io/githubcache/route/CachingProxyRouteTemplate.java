@@ -152,6 +152,7 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
                     LOG.error("Could not send the error response", e);
                 }
             }
+            exchange.removeProperty(io.githubcache.http.OutgoingResponse.PROPERTY);
             exchange.getMessage().getHeaders().clear();
             exchange.getMessage().setHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, 500);
             exchange.getMessage().setHeader("Content-Type", "application/json; charset=utf-8");

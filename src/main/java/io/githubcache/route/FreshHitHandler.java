@@ -1,25 +1,17 @@
 package io.githubcache.route;
 
 import io.githubcache.cache.CachedResponse;
-import io.githubcache.cache.Header;
 import io.githubcache.cache.RequestCachePolicy;
-import io.githubcache.http.HeaderNames;
-import io.netty.buffer.Unpooled;
+import io.githubcache.http.NettyResponses;
+import io.githubcache.http.OutgoingResponse;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.githubcache.cache.FillResult;
 import io.githubcache.cache.RequestCoalescer;
@@ -247,7 +239,7 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     }
 
     private void answer(ChannelHandlerContext ctx, HttpRequest request, ProxyExchange px, Instant now) {
-        Respond.Outgoing out = respond.prepare(px, now);
+        OutgoingResponse out = respond.prepare(px, now);
         send(ctx, request, out);
         respond.recordSent(px, out);
     }
@@ -312,21 +304,11 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
         next(ctx);
     }
 
-    /** As the route's binding would: the same header lines, Content-Length, and Connection. */
-    private static void send(ChannelHandlerContext ctx, HttpRequest request, Respond.Outgoing out) {
-        HttpHeaders headers = new DefaultHttpHeaders(false);
-        for (Header h : out.headers().lines()) {
-            if (!HeaderNames.isHopByHopOrInternal(h.name())) {
-                headers.add(h.name(), h.value());
-            }
-        }
-        int length = out.headContentLength() != null ? out.headContentLength() : out.body().length;
-        headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
+    /** Built as the route's binding builds it ({@link NettyResponses}). */
+    private static void send(ChannelHandlerContext ctx, HttpRequest request, OutgoingResponse out) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        headers.set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(out.status()), Unpooled.wrappedBuffer(out.body()), headers,
-                EmptyHttpHeaders.INSTANCE);
+        FullHttpResponse response = NettyResponses.of(out.status(), out.headers(), out.body(),
+                out.headContentLength(), keepAlive);
         if (keepAlive) {
             ctx.writeAndFlush(response, ctx.voidPromise());
         } else {

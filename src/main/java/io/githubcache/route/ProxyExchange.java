@@ -3,14 +3,11 @@ package io.githubcache.route;
 import io.githubcache.cache.CacheKey;
 import io.githubcache.cache.CacheStatus;
 import io.githubcache.cache.CachedResponse;
-import io.githubcache.cache.Header;
 import io.githubcache.cache.HeaderList;
 import io.githubcache.cache.RequestCachePolicy;
 import io.githubcache.cache.RequestCoalescer;
 import io.githubcache.http.HeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,8 +18,6 @@ import java.util.Map;
 public final class ProxyExchange {
 
     public static final String PROPERTY = "githubCache.exchange";
-    /** Set for HEAD responses: the length the matching GET body has, sent without the body. */
-    public static final String HEAD_CONTENT_LENGTH = "githubCache.headContentLength";
 
     /** What the route does after the lookup. */
     public enum Action {
@@ -86,16 +81,16 @@ public final class ProxyExchange {
 
     /** Reads the request line and header lines as the client sent them, dropping hop-by-hop headers. */
     public static ProxyExchange fromNetty(HttpRequest request) {
-        List<Header> lines = new ArrayList<>(request.headers().size());
+        HeaderList.Builder lines = HeaderList.builder(request.headers().size());
         java.util.Set<String> named = HeaderNames.connectionTokens(request.headers().getAll(HeaderNames.CONNECTION));
         for (Map.Entry<String, String> h : request.headers()) {
             if (!HeaderNames.isHopByHopOrInternal(h.getKey())
                     && (named.isEmpty() || !named.contains(h.getKey().toLowerCase(java.util.Locale.ROOT)))) {
-                lines.add(new Header(h.getKey(), h.getValue()));
+                lines.add(h.getKey(), h.getValue());
             }
         }
         return new ProxyExchange(request.method().name(), request.uri(), request.protocolVersion().text(),
-                HeaderList.of(lines));
+                lines.build());
     }
 
     public String method() {

@@ -8,20 +8,18 @@ import io.githubcache.cache.ClientConditionals;
 import io.githubcache.cache.ContentCoding;
 import io.githubcache.cache.FillResult;
 import io.githubcache.cache.Freshness;
-import io.githubcache.cache.Header;
 import io.githubcache.cache.HeaderList;
 import io.githubcache.cache.RequestCachePolicy;
 import io.githubcache.http.HeaderNames;
 import io.githubcache.http.LinkRewriter;
+import io.githubcache.http.OutgoingResponse;
 import io.githubcache.http.ProxyError;
 import io.githubcache.http.StatusHeaders;
 import io.githubcache.log.AccessLog;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -43,31 +41,20 @@ public final class Respond implements Processor {
         this.services = services;
     }
 
-    /**
-     * The response as it goes to the client: final status, header lines (cache status headers included),
-     * body, and for {@code HEAD} the length the body would have had.
-     */
-    public record Outgoing(int status, HeaderList headers, byte[] body, Integer headContentLength) {
-    }
-
     @Override
     public void process(Exchange exchange) {
         ProxyExchange px = exchange.getProperty(ProxyExchange.PROPERTY, ProxyExchange.class);
         Instant now = services.clock().instant();
         publishToWaiters(px, now);
         CacheLookup.releaseFillLock(exchange, services);
-        Outgoing response = prepare(px, now);
+        OutgoingResponse response = prepare(px, now);
 
+        // the binding sends it as it is (ProxyHttpBinding.toNettyResponse): no Camel header per line
         Message out = exchange.getMessage();
         out.getHeaders().clear();
         out.setHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, response.status());
-        for (Map.Entry<String, List<String>> h : grouped(response.headers()).entrySet()) {
-            out.setHeader(h.getKey(), h.getValue().size() == 1 ? h.getValue().get(0) : h.getValue());
-        }
-        if (response.headContentLength() != null) {
-            exchange.setProperty(ProxyExchange.HEAD_CONTENT_LENGTH, response.headContentLength());
-        }
         out.setBody(response.body());
+        exchange.setProperty(OutgoingResponse.PROPERTY, response);
         recordSent(px, response);
     }
 
@@ -77,7 +64,7 @@ public final class Respond implements Processor {
      * cache status headers. Shared by the route and {@link FreshHitHandler}, so a hit looks the same whichever
      * of them serves it.
      */
-    Outgoing prepare(ProxyExchange px, Instant now) {
+    OutgoingResponse prepare(ProxyExchange px, Instant now) {
         int status = px.responseStatus();
         HeaderList headers = px.responseHeaders();
         byte[] body = px.responseBody();
@@ -105,34 +92,34 @@ public final class Respond implements Processor {
         CacheStatus cacheStatus = px.status();
         // one pass over the lines: drop what this response replaces or must not carry, rewrite Link
         LinkRewriter links = new LinkRewriter(px.upstreamBase(), px.publicBase());
-        List<Header> lines = new ArrayList<>(headers.lines().size() + 3);
-        for (Header h : headers.lines()) {
-            String name = h.name();
+        HeaderList.Builder lines = HeaderList.builder(headers.size() + 3);
+        for (int i = 0; i < headers.size(); i++) {
+            String name = headers.name(i);
             if (isStatusHeader(name) || (notModified && isNotIn304(name))) {
                 continue;
             }
-            lines.add(name.equalsIgnoreCase(HeaderNames.LINK) ? new Header(name, links.rewrite(h.value())) : h);
+            lines.add(name, name.equalsIgnoreCase(HeaderNames.LINK) ? links.rewrite(headers.value(i)) : headers.value(i));
         }
         if (notModified) {
             status = 304;
             body = new byte[0];
         }
         if (age != null) {
-            lines.add(new Header(HeaderNames.AGE, age));
+            lines.add(HeaderNames.AGE, age);
         }
-        lines.add(new Header(HeaderNames.X_GITHUB_CACHE_STATUS, cacheStatus.headerValue()));
-        lines.add(new Header(HeaderNames.CACHE_STATUS, StatusHeaders.cacheStatus(cacheStatus, ttl, px.stored(),
-                px.collapsed(), px.upstreamStatus(), px.detail())));
+        lines.add(HeaderNames.X_GITHUB_CACHE_STATUS, cacheStatus.headerValue());
+        lines.add(HeaderNames.CACHE_STATUS, StatusHeaders.cacheStatus(cacheStatus, ttl, px.stored(),
+                px.collapsed(), px.upstreamStatus(), px.detail()));
         Integer headLength = null;
         if (px.isHead()) {
             headLength = body.length;
             body = new byte[0];
         }
-        return new Outgoing(status, HeaderList.of(lines), body, headLength);
+        return new OutgoingResponse(status, lines.build(), body, headLength);
     }
 
     /** Metrics and the access log line for a response that was sent. */
-    void recordSent(ProxyExchange px, Outgoing response) {
+    void recordSent(ProxyExchange px, OutgoingResponse response) {
         services.events().responded(px, response.status());
         AccessLog.log(new AccessLog.Entry(px.remote(), px.method(), px.rawTarget(), px.protocol(), response.status(),
                 px.upstreamStatus(), px.requestHeaders(), response.headers(), px.status(), px.startNanos(),
@@ -163,15 +150,5 @@ public final class Respond implements Processor {
                 px.fromCache() ? px.entryTime() : now, px.fromCache() ? px.entryExpiry() : now);
         services.coalescer().complete(px.key().asString(), px.fill(),
                 new FillResult(shared, px.requestHeaders(), px.status(), px.stored()));
-    }
-
-    private static Map<String, List<String>> grouped(HeaderList headers) {
-        Map<String, List<String>> m = new java.util.LinkedHashMap<>();
-        Map<String, String> canonical = new java.util.HashMap<>();
-        for (Header h : headers.lines()) {
-            String key = canonical.computeIfAbsent(h.name().toLowerCase(java.util.Locale.ROOT), k -> h.name());
-            m.computeIfAbsent(key, k -> new ArrayList<>(1)).add(h.value());
-        }
-        return m;
     }
 }

@@ -1,10 +1,8 @@
 package io.githubcache.route;
 
-import io.githubcache.cache.Header;
 import io.githubcache.cache.HeaderList;
 import io.githubcache.http.HeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -18,28 +16,28 @@ public record UpstreamResponse(int status, HeaderList headers, byte[] body) {
     public static UpstreamResponse read(Exchange exchange) {
         Message msg = exchange.getMessage();
         int status = msg.getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, 502, Integer.class);
-        List<Header> lines = new ArrayList<>();
+        HeaderList.Builder lines = HeaderList.builder(32);
         HttpResponse raw = msg instanceof NettyHttpMessage nm ? nm.getHttpResponse() : null;
         if (raw != null) {
             java.util.Set<String> named = HeaderNames.connectionTokens(raw.headers().getAll(HeaderNames.CONNECTION));
             for (Map.Entry<String, String> h : raw.headers()) {
                 if (!HeaderNames.isHopByHopOrInternal(h.getKey()) && !h.getKey().equalsIgnoreCase("content-length")
                         && !named.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
-                    lines.add(new Header(h.getKey(), h.getValue()));
+                    lines.add(h.getKey(), h.getValue());
                 }
             }
         } else {
             for (Map.Entry<String, Object> h : msg.getHeaders().entrySet()) {
                 if (!HeaderNames.isHopByHopOrInternal(h.getKey()) && !h.getKey().equalsIgnoreCase("content-length")) {
                     if (h.getValue() instanceof List<?> values) {
-                        values.forEach(v -> lines.add(new Header(h.getKey(), String.valueOf(v))));
+                        values.forEach(v -> lines.add(h.getKey(), String.valueOf(v)));
                     } else {
-                        lines.add(new Header(h.getKey(), String.valueOf(h.getValue())));
+                        lines.add(h.getKey(), String.valueOf(h.getValue()));
                     }
                 }
             }
         }
         byte[] body = msg.getBody(byte[].class);
-        return new UpstreamResponse(status, HeaderList.of(lines), body == null ? new byte[0] : body);
+        return new UpstreamResponse(status, lines.build(), body == null ? new byte[0] : body);
     }
 }

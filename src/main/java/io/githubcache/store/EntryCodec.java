@@ -1,7 +1,6 @@
 package io.githubcache.store;
 
 import io.githubcache.cache.CachedResponse;
-import io.githubcache.cache.Header;
 import io.githubcache.cache.HeaderList;
 import io.githubcache.cache.Stored;
 import io.githubcache.cache.VaryMarker;
@@ -55,11 +54,11 @@ public final class EntryCodec {
                 out.writeInt(r.status());
                 writeInstant(out, r.storedAt());
                 writeInstant(out, r.expiresAt());
-                List<Header> lines = r.headers().lines();
+                HeaderList lines = r.headers();
                 out.writeInt(lines.size());
-                for (Header h : lines) {
-                    writeString(out, h.name());
-                    writeString(out, h.value());
+                for (int i = 0; i < lines.size(); i++) {
+                    writeString(out, lines.name(i));
+                    writeString(out, lines.value(i));
                 }
                 out.writeInt(r.body().length);
                 out.write(r.body());
@@ -116,14 +115,14 @@ public final class EntryCodec {
         Instant storedAt = readInstant(in);
         Instant expiresAt = readInstant(in);
         int count = readCount(in);
-        List<Header> lines = new ArrayList<>(count);
+        HeaderList.Builder lines = HeaderList.builder(count);
         for (int i = 0; i < count; i++) {
-            lines.add(new Header(readString(in), readString(in)));
+            lines.add(readHeaderText(in), readHeaderText(in));
         }
         int bodyLength = readCount(in, Integer.MAX_VALUE);
         byte[] body = new byte[bodyLength];
         in.get(body);
-        return new CachedResponse(status, HeaderList.of(lines), body, storedAt, expiresAt);
+        return new CachedResponse(status, lines.build(), body, storedAt, expiresAt);
     }
 
     private static VaryMarker readVary(ByteBuffer in) throws CorruptEntryException {
@@ -146,6 +145,21 @@ public final class EntryCodec {
             throw new CorruptEntryException("bad length " + n);
         }
         return n;
+    }
+
+    /**
+     * A header name or value: no line breaks or NUL, so a damaged or forged entry (a shared Redis store) can
+     * never split a response; responses are sent without Netty re-validating their lines.
+     */
+    private static String readHeaderText(ByteBuffer in) throws CorruptEntryException {
+        String s = readString(in);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                throw new CorruptEntryException("control character in a header line");
+            }
+        }
+        return s;
     }
 
     private static String readString(ByteBuffer in) throws CorruptEntryException {

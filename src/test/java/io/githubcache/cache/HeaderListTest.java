@@ -127,4 +127,32 @@ class HeaderListTest {
         assertThat(headers("ETag", "\"x\"").byteSize()).isEqualTo(4 + 3 + 4);
         assertThat(HeaderList.empty().byteSize()).isZero();
     }
+
+    @Test
+    void indexedAccessAndBuilderKeepOrderAndRepeats() {
+        HeaderList built = HeaderList.builder(1).add("Vary", "Accept").add("ETag", "\"1\"").add("vary", "Cookie").build();
+
+        assertThat(built.size()).isEqualTo(3);
+        assertThat(built.name(2)).isEqualTo("vary");
+        assertThat(built.value(0)).isEqualTo("Accept");
+        assertThat(built).isEqualTo(headers("Vary", "Accept", "ETag", "\"1\"", "vary", "Cookie"));
+        assertThat(built).isNotEqualTo(headers("Vary", "Accept", "ETag", "\"1\""));
+        assertThat(HeaderList.builder(4).build()).isSameAs(HeaderList.empty());
+    }
+
+    @Test
+    void sharedFormUsesOneInstancePerNameAndCommonValueButKeepsOwnValues() {
+        HeaderList a = headers(new String("Content-Type"), new String("application/json; charset=utf-8"),
+                "ETag", new String("\"same-text\"")).shared();
+        HeaderList b = headers(new String("Content-Type"), new String("application/json; charset=utf-8"),
+                "ETag", new String("\"same-text\"")).shared();
+
+        assertThat(a).isEqualTo(b);
+        assertThat(a.name(0)).isSameAs(b.name(0));
+        assertThat(a.value(0)).isSameAs(b.value(0));
+        // an ETag is an entry's own: sharing it would only add a table entry per response
+        assertThat(a.value(1)).isNotSameAs(b.value(1));
+        assertThat(a.heapBytes()).isLessThan(headers("Content-Type", "application/json; charset=utf-8",
+                "X-Own", "application/json; charset=utf-8", "ETag", "\"same-text\"").heapBytes());
+    }
 }

@@ -33,21 +33,34 @@ class MemoryEntryStoreTest {
     @Test
     void weightCountsKeyBodyAndHeaders() {
         MemoryEntryStore store = new MemoryEntryStore(1_000_000, Duration.ofHours(1));
-        HeaderList h = HeaderList.of(List.of(new Header("ETag", "\"x\""))); // 4 + 3 + 4 = 11
+        HeaderList h = HeaderList.of(List.of(new Header("ETag", "\"x\"")));
         store.put("key", response(100, h));
-        // key: 3 chars * 2 + 64 = 70; response: 100 + 11 + 96 = 207
-        long expected = 70 + 207;
+        // entry: map + Caffeine nodes 80, key String 24 + byte[] 24 = 128;
+        // response: object 32, body byte[] 16 + 100 -> 120, two Instants 48,
+        // headers: list 16 + array 24 + its own ETag value String 24 + byte[] 24 = 88 (the name is shared)
+        long expected = 128 + 32 + 120 + 48 + 88;
 
         await().atMost(Duration.ofSeconds(5)).until(() -> store.weightedSize() == expected);
         assertThat(store.weightedSize()).isEqualTo(expected);
     }
 
     @Test
-    void varyMarkerWeighsItsKey() {
+    void sharedHeaderValuesAreNotCountedPerEntry() {
+        HeaderList own = HeaderList.of(List.of(new Header("X-GitHub-Request-Id", "ABCD:1234:5678")));
+        HeaderList shared = HeaderList.of(List.of(new Header("Content-Type", "application/json; charset=utf-8")));
+
+        // same array and list; only the request id is the entry's own string (24 + 16 + 14 -> 24 + 32)
+        assertThat(MemoryEntryStore.weigh("k", response(0, own)) - MemoryEntryStore.weigh("k", response(0, shared)))
+                .isEqualTo(56);
+    }
+
+    @Test
+    void varyMarkerWeighsItsKeyAndList() {
         MemoryEntryStore store = new MemoryEntryStore(1_000_000, Duration.ofHours(1));
         store.put("abcd", new VaryMarker(List.of("cookie")));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> store.weightedSize() == 4 * 2 + 64);
+        // nodes 80 + key 24 + 24; marker 16 + list 16 + its array 24
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.weightedSize() == 80 + 48 + 56);
         assertThat(store.entryCount()).isEqualTo(1);
     }
 
@@ -55,7 +68,7 @@ class MemoryEntryStoreTest {
     void weightedSizeStaysWithinMaxBytes() {
         long maxBytes = 20_000;
         MemoryEntryStore store = new MemoryEntryStore(maxBytes, Duration.ofHours(1));
-        int puts = 200; // each about 64 + 2*7 + 500 + 96 = 674 weight, about 135 KB in all
+        int puts = 200; // each 128 (nodes, key) + 632 (response, 500 B body) = 760 weight, 152 KB in all
 
         for (int i = 0; i < puts; i++) {
             store.put(String.format("key%04d", i), response(500, HeaderList.empty()));
@@ -63,7 +76,7 @@ class MemoryEntryStoreTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> store.weightedSize() <= maxBytes);
         assertThat(store.weightedSize()).isPositive().isLessThanOrEqualTo(maxBytes);
-        assertThat(store.entryCount()).isPositive().isLessThan(puts).isLessThanOrEqualTo(maxBytes / 674);
+        assertThat(store.entryCount()).isPositive().isLessThan(puts).isLessThanOrEqualTo(maxBytes / 760);
     }
 
     @Test

@@ -123,6 +123,18 @@ class EntryCodecTest {
     }
 
     @Test
+    void aHeaderLineWithALineBreakOrNulIsRejected() {
+        for (String bad : List.of("a\r\nSet-Cookie: x=1", "a\nb", "a\u0000b")) {
+            CachedResponse forged = new CachedResponse(200, HeaderList.of(List.of(new Header("X-Forged", bad))),
+                    new byte[0], Instant.EPOCH, Instant.EPOCH);
+            byte[] bytes = EntryCodec.encode(KEY, forged);
+
+            assertThatThrownBy(() -> EntryCodec.decode(KEY, bytes)).as(bad)
+                    .isInstanceOf(CorruptEntryException.class).hasMessageContaining("control character");
+        }
+    }
+
+    @Test
     void randomBytesWithValidChecksumsNeverThrowAnythingElse() {
         Random random = new Random(42);
         byte[] template = EntryCodec.encode(KEY, response());

@@ -1,0 +1,45 @@
+package io.githubcache.http;
+
+import io.githubcache.cache.HeaderList;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * The Netty response for an answer of this proxy, built straight from its header lines: one place for the
+ * framing headers, so a response looks the same whether the route or the event loop ({@code FreshHitHandler})
+ * sends it, and no detour through Camel headers (a map, a type conversion and a filter call per line).
+ *
+ * <p>Header lines are not validated again here: they come from Netty's decoder (upstream responses), from
+ * this proxy's own constants, or from stored entries, whose decoder rejects control characters
+ * ({@code EntryCodec}).
+ */
+public final class NettyResponses {
+
+    private NettyResponses() {
+    }
+
+    /**
+     * @param headContentLength for {@code HEAD}: the length the body would have had (the body is empty)
+     */
+    public static FullHttpResponse of(int status, HeaderList lines, byte[] body, Integer headContentLength,
+            boolean keepAlive) {
+        HttpHeaders headers = new DefaultHttpHeaders(false);
+        for (int i = 0; i < lines.size(); i++) {
+            if (!ProxyHeaderFilterStrategy.filtered(lines.name(i))) {
+                headers.add(lines.name(i), lines.value(i));
+            }
+        }
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, headContentLength != null ? headContentLength : body.length);
+        headers.set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(body), headers, EmptyHttpHeaders.INSTANCE);
+    }
+}
