@@ -1,51 +1,74 @@
 package io.githubcache.cache;
 
-import com.github.benmanes.caffeine.cache.Interner;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes stored entries share one String instance per header name, and per value of the headers whose values
- * repeat across GitHub's responses ({@code Content-Type}, {@code Vary}, the security headers, the rate-limit
- * figures, {@code Date}...). A stored response then holds its own strings only for the few values that are its
- * own ({@code ETag}, {@code X-GitHub-Request-Id}, {@code Link}...): a third of the heap per entry, and far fewer
- * objects for the garbage collector to trace while the memory tier is full.
+ * repeat across GitHub's responses ({@code Content-Type}, {@code Vary}, the security headers...). A stored
+ * response then holds its own strings only for the values that are its own ({@code ETag}, {@code Date}, the
+ * rate-limit counters, {@code X-GitHub-Request-Id}, {@code Link}...): a third of the heap per entry, and far
+ * fewer objects for the garbage collector to trace while the memory tier is full.
  *
- * <p>Weak interners (Caffeine's): a string no entry uses any more is collected, so an upstream that invents
- * header names or values cannot grow this table beyond what the memory tier itself holds.
+ * <p>Two bounded maps: past {@link #MAX_NAMES} names or {@link #MAX_VALUES} values nothing new is shared (an
+ * upstream that invents names or values costs that much memory at most, and entries stay correct, only less
+ * compact). Values that change with time ({@code Date}, rate-limit counters) are not shared, so the tables
+ * do not fill up with them. Plain concurrent maps rather than weak interners: a lookup is one hash probe, and
+ * it runs for every header line of every stored response.
  */
 final class HeaderInterner {
 
-    /** Response headers whose values GitHub repeats across many responses. Names compared case-insensitively. */
-    private static final Set<String> SHARED_VALUES = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    static final int MAX_NAMES = 4096;
+    static final int MAX_VALUES = 4096;
+    /** The one the stored entries use. */
+    static final HeaderInterner SHARED = new HeaderInterner(MAX_NAMES, MAX_VALUES);
     /** Longer values are left alone: a long value is unlikely to repeat. */
     private static final int MAX_SHARED_VALUE = 512;
-    private static final Interner<String> NAMES = Interner.newWeakInterner();
-    private static final Interner<String> VALUES = Interner.newWeakInterner();
+    /** Response headers whose values GitHub repeats across many responses. Names compared case-insensitively. */
+    private static final Set<String> SHARED_VALUES = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 
     static {
-        SHARED_VALUES.addAll(Set.of("Server", "Date", "Content-Type", "Content-Length", "Content-Encoding",
-                "Cache-Control", "Vary", "Accept-Ranges", "X-GitHub-Media-Type", "X-GitHub-Api-Version-Selected",
-                "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-RateLimit-Used",
+        SHARED_VALUES.addAll(Set.of("Server", "Content-Type", "Content-Encoding", "Cache-Control", "Vary",
+                "Accept-Ranges", "X-GitHub-Media-Type", "X-GitHub-Api-Version-Selected", "X-RateLimit-Limit",
                 "X-RateLimit-Resource", "X-OAuth-Scopes", "X-Accepted-OAuth-Scopes", "X-OAuth-Client-Id",
                 "GitHub-Authentication-Token-Expiration", "Access-Control-Expose-Headers",
                 "Access-Control-Allow-Origin", "Strict-Transport-Security", "X-Frame-Options",
                 "X-Content-Type-Options", "X-XSS-Protection", "Referrer-Policy", "Content-Security-Policy"));
     }
 
-    private HeaderInterner() {
+    private final ConcurrentHashMap<String, String> names = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> values = new ConcurrentHashMap<>();
+    private final int maxNames;
+    private final int maxValues;
+
+    HeaderInterner(int maxNames, int maxValues) {
+        this.maxNames = maxNames;
+        this.maxValues = maxValues;
     }
 
-    static String name(String name) {
-        return NAMES.intern(name);
+    String name(String name) {
+        return intern(names, maxNames, name);
     }
 
-    static String value(String name, String value) {
-        return sharesValue(name, value) ? VALUES.intern(value) : value;
+    String value(String name, String value) {
+        return sharesValue(name, value) ? intern(values, maxValues, value) : value;
     }
 
     /** Whether {@link #value} shares this value with other entries (so it is not counted in an entry's weight). */
     static boolean sharesValue(String name, String value) {
         return value.length() <= MAX_SHARED_VALUE && SHARED_VALUES.contains(name);
+    }
+
+    private static String intern(ConcurrentHashMap<String, String> table, int max, String s) {
+        String shared = table.get(s);
+        if (shared != null) {
+            return shared;
+        }
+        if (table.size() >= max) {
+            return s;
+        }
+        shared = table.putIfAbsent(s, s);
+        return shared != null ? shared : s;
     }
 }

@@ -172,8 +172,8 @@ public final class HeaderList {
     public HeaderList shared() {
         String[] nv = new String[nameValues.length];
         for (int i = 0; i < nv.length; i += 2) {
-            nv[i] = HeaderInterner.name(nameValues[i]);
-            nv[i + 1] = HeaderInterner.value(nv[i], nameValues[i + 1]);
+            nv[i] = HeaderInterner.SHARED.name(nameValues[i]);
+            nv[i + 1] = HeaderInterner.SHARED.value(nv[i], nameValues[i + 1]);
         }
         return new HeaderList(nv);
     }

@@ -10,7 +10,7 @@ import java.util.List;
 public record VaryMarker(List<String> selectingHeaders) implements Stored {
 
     public VaryMarker {
-        selectingHeaders = selectingHeaders.stream().map(HeaderInterner::name).toList();
+        selectingHeaders = selectingHeaders.stream().map(HeaderInterner.SHARED::name).toList();
     }
 
     /** Estimated heap held by this marker alone: the record and its list (the names are shared). */

@@ -150,7 +150,7 @@ class HeaderListTest {
         assertThat(a).isEqualTo(b);
         assertThat(a.name(0)).isSameAs(b.name(0));
         assertThat(a.value(0)).isSameAs(b.value(0));
-        // an ETag is an entry's own: sharing it would only add a table entry per response
+        // an ETag is an entry's own: sharing it would only fill the table
         assertThat(a.value(1)).isNotSameAs(b.value(1));
         assertThat(a.heapBytes()).isLessThan(headers("Content-Type", "application/json; charset=utf-8",
                 "X-Own", "application/json; charset=utf-8", "ETag", "\"same-text\"").heapBytes());
