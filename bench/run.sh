@@ -16,7 +16,7 @@
 #
 # Environment knobs (defaults in brackets):
 #   DURATION [10s] per measured run     ROUNDS [2] measured runs per system and scenario
-#   WARMUP [30s] unrecorded warm-up runs THREADS [2] wrk threads
+#   WARMUP [60s] unrecorded warm-up runs THREADS [2] wrk threads
 #   REVAL_PATHS [auto] revalidation paths per wrk thread; each must come round later than the 1 s TTL, so
 #               auto = 1.2 s worth of the fastest rate seen so far (per thread), within 4000..10000
 #   JAVA_OPTS [the README's: class-data archive + heap bounds] JVM options for github-cache; JAVA_OPTS=
@@ -32,10 +32,10 @@ JAR="$ROOT/target/github-cache.jar"
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-2}
-WARMUP=${WARMUP:-30s}
+WARMUP=${WARMUP:-60s}
 REVAL_PATHS=${REVAL_PATHS:-auto}
 # the launch the README documents (keep in step with README.md "Run" and the Dockerfile)
-JAVA_OPTS=${JAVA_OPTS-"-XX:SharedArchiveFile=$ROOT/target/github-cache.jsa -Xms32m -Xmx768m"}
+JAVA_OPTS=${JAVA_OPTS-"-XX:SharedArchiveFile=$ROOT/target/github-cache.jsa -Xms32m -Xmx768m -XX:CICompilerCount=4"}
 JFR=${JFR:-0}
 KEEP_WORK=${KEEP_WORK:-0}
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results/$(date +%Y%m%d-%H%M%S)}
