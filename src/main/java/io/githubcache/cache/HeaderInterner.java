@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Makes stored entries share one String instance per header name, and per value of the headers whose values
  * repeat across GitHub's responses ({@code Content-Type}, {@code Vary}, the security headers...). A stored
  * response then holds its own strings only for the values that are its own ({@code ETag}, {@code Date}, the
- * rate-limit counters, {@code X-GitHub-Request-Id}, {@code Link}...): a third of the heap per entry, and far
+ * rate-limit counters, {@code X-GitHub-Request-Id}, {@code Link}, per-token headers...): a third of the heap
+ * per entry, and far
  * fewer objects for the garbage collector to trace while the memory tier is full.
  *
  * <p>Two bounded maps: past {@link #MAX_NAMES} names or {@link #MAX_VALUES} values nothing new is shared (an
@@ -31,8 +32,7 @@ final class HeaderInterner {
     static {
         SHARED_VALUES.addAll(Set.of("Server", "Content-Type", "Content-Encoding", "Cache-Control", "Vary",
                 "Accept-Ranges", "X-GitHub-Media-Type", "X-GitHub-Api-Version-Selected", "X-RateLimit-Limit",
-                "X-RateLimit-Resource", "X-OAuth-Scopes", "X-Accepted-OAuth-Scopes", "X-OAuth-Client-Id",
-                "GitHub-Authentication-Token-Expiration", "Access-Control-Expose-Headers",
+                "X-RateLimit-Resource", "X-Accepted-OAuth-Scopes", "Access-Control-Expose-Headers",
                 "Access-Control-Allow-Origin", "Strict-Transport-Security", "X-Frame-Options",
                 "X-Content-Type-Options", "X-XSS-Protection", "Referrer-Policy", "Content-Security-Policy"));
     }
@@ -55,9 +55,18 @@ final class HeaderInterner {
         return sharesValue(name, value) ? intern(values, maxValues, value) : value;
     }
 
-    /** Whether {@link #value} shares this value with other entries (so it is not counted in an entry's weight). */
+    /** Whether {@link #value} would look this value up (its header's values repeat across responses). */
     static boolean sharesValue(String name, String value) {
         return value.length() <= MAX_SHARED_VALUE && SHARED_VALUES.contains(name);
+    }
+
+    /** Whether this very instance is the shared one (so an entry holding it does not pay for it). */
+    boolean isSharedName(String name) {
+        return names.get(name) == name;
+    }
+
+    boolean isSharedValue(String value) {
+        return values.get(value) == value;
     }
 
     private static String intern(ConcurrentHashMap<String, String> table, int max, String s) {

@@ -179,13 +179,17 @@ public final class HeaderList {
     }
 
     /**
-     * Estimated heap bytes held by this list once {@link #shared()}: the object and its array, plus every value
-     * that is the entry's own (names and common values are shared by all entries, so not counted per entry).
+     * Estimated heap bytes held by this list alone: the object and its array, plus every string that is not
+     * the instance all entries share ({@link #shared()}; a full interner table leaves new strings unshared,
+     * and those are counted).
      */
     public long heapBytes() {
         long n = HeapSize.object(HeapSize.REFERENCE) + HeapSize.array(nameValues.length, HeapSize.REFERENCE);
         for (int i = 0; i < nameValues.length; i += 2) {
-            if (!HeaderInterner.sharesValue(nameValues[i], nameValues[i + 1])) {
+            if (!HeaderInterner.SHARED.isSharedName(nameValues[i])) {
+                n += HeapSize.string(nameValues[i]);
+            }
+            if (!HeaderInterner.SHARED.isSharedValue(nameValues[i + 1])) {
                 n += HeapSize.string(nameValues[i + 1]);
             }
         }

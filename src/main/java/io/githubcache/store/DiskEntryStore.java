@@ -784,6 +784,7 @@ public final class DiskEntryStore implements EntryStore {
             Db fresh = openOrReset();
             liveBytes = storedBytes(fresh);
             db = fresh;
+            uncommittedBytes = 0;
             LOG.info("disk cache: {} was over max-disk ({} bytes), now {} bytes", file, before, fileSize());
         } catch (IOException | RuntimeException | AssertionError e) {
             LOG.warn("disk cache: cannot reopen {} after compacting: {}", file, e.toString());
@@ -1128,6 +1129,7 @@ public final class DiskEntryStore implements EntryStore {
             Db fresh = openStore();
             liveBytes = storedBytes(fresh);
             db = fresh;
+            uncommittedBytes = 0;
         } catch (RuntimeException | AssertionError e) {
             LOG.error("disk cache: cannot reopen {} ({}); serving without the disk tier", file, e.toString());
         }
@@ -1143,6 +1145,7 @@ public final class DiskEntryStore implements EntryStore {
             Db fresh = openOrReset();
             liveBytes = storedBytes(fresh);
             db = fresh;
+            uncommittedBytes = 0;
             LOG.info("disk cache: {} reopened, {} entries", file, fresh.entries.sizeAsLong());
         } catch (RuntimeException | AssertionError e) {
             LOG.warn("disk cache: {} still cannot be opened: {}", file, e.toString());

@@ -2,6 +2,7 @@ package io.githubcache.store;
 
 import io.githubcache.cache.CachedResponse;
 import io.githubcache.cache.HeaderList;
+import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import io.githubcache.cache.Stored;
 import io.githubcache.cache.VaryMarker;
 import java.io.ByteArrayOutputStream;
@@ -117,7 +118,7 @@ public final class EntryCodec {
         int count = readCount(in);
         HeaderList.Builder lines = HeaderList.builder(count);
         for (int i = 0; i < count; i++) {
-            lines.add(readHeaderText(in), readHeaderText(in));
+            lines.add(readHeaderName(in), readHeaderValue(in));
         }
         int bodyLength = readCount(in, Integer.MAX_VALUE);
         byte[] body = new byte[bodyLength];
@@ -148,16 +149,22 @@ public final class EntryCodec {
     }
 
     /**
-     * A header name or value: no line breaks or NUL, so a damaged or forged entry (a shared Redis store) can
-     * never split a response; responses are sent without Netty re-validating their lines.
+     * Header lines are checked as Netty's encoder would (an RFC 9110 token as the name, no control character
+     * but tab in the value): responses are sent without Netty validating their lines again, so a damaged or
+     * forged entry (a shared Redis store) must never reach a client as a split or ambiguous header.
      */
-    private static String readHeaderText(ByteBuffer in) throws CorruptEntryException {
+    private static String readHeaderName(ByteBuffer in) throws CorruptEntryException {
         String s = readString(in);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
-                throw new CorruptEntryException("control character in a header line");
-            }
+        if (s.isEmpty() || HttpHeaderValidationUtil.validateToken(s) != -1) {
+            throw new CorruptEntryException("invalid header name");
+        }
+        return s;
+    }
+
+    private static String readHeaderValue(ByteBuffer in) throws CorruptEntryException {
+        String s = readString(in);
+        if (HttpHeaderValidationUtil.validateValidHeaderValue(s) != -1) {
+            throw new CorruptEntryException("control character in a header value");
         }
         return s;
     }

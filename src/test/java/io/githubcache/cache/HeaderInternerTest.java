@@ -43,4 +43,17 @@ class HeaderInternerTest {
         assertThat(interner.name(new String("X-Invented-Late-Name"))).isNotSameAs(late);
         assertThat(interner.name(new String("X-Early"))).isSameAs(early);
     }
+
+    @Test
+    void onlyTheSharedInstanceCountsAsShared() {
+        HeaderInterner interner = new HeaderInterner(10, 10);
+        String name = interner.name(new String("Vary"));
+        String value = interner.value("Vary", new String("Accept"));
+
+        assertThat(interner.isSharedName(name)).isTrue();
+        assertThat(interner.isSharedName(new String("Vary"))).isFalse();
+        assertThat(interner.isSharedValue(value)).isTrue();
+        assertThat(interner.isSharedValue(new String("Accept"))).isFalse();
+        assertThat(interner.isSharedValue("never seen")).isFalse();
+    }
 }

@@ -31,7 +31,7 @@ class EntryCodecTest {
                 new Header("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP"),
                 new Header("Vary", "Accept-Encoding, Accept, X-Requested-With"),
                 new Header("ETag", "W/\"abc\""),
-                new Header("X-Ünicode", "välue ✓"))),
+                new Header("X-Unicode", "välue ✓"))),
                 body, Instant.parse("2026-01-01T00:00:00.123456789Z"), Instant.parse("2026-01-01T00:01:00Z"));
     }
 
@@ -123,15 +123,30 @@ class EntryCodecTest {
     }
 
     @Test
-    void aHeaderLineWithALineBreakOrNulIsRejected() {
-        for (String bad : List.of("a\r\nSet-Cookie: x=1", "a\nb", "a\u0000b")) {
-            CachedResponse forged = new CachedResponse(200, HeaderList.of(List.of(new Header("X-Forged", bad))),
-                    new byte[0], Instant.EPOCH, Instant.EPOCH);
-            byte[] bytes = EntryCodec.encode(KEY, forged);
+    void aHeaderValueWithAControlCharacterIsRejected() throws Exception {
+        for (String bad : List.of("a\r\nSet-Cookie: x=1", "a\nb", "a\u0000b", "a\u0001b", "a\u007fb")) {
+            byte[] bytes = EntryCodec.encode(KEY, withLine("X-Forged", bad));
 
             assertThatThrownBy(() -> EntryCodec.decode(KEY, bytes)).as(bad)
                     .isInstanceOf(CorruptEntryException.class).hasMessageContaining("control character");
         }
+        assertThat(EntryCodec.decode(KEY, EntryCodec.encode(KEY, withLine("X-Ok", "a\tb välue"))))
+                .isEqualTo(withLine("X-Ok", "a\tb välue"));
+    }
+
+    @Test
+    void aHeaderNameThatIsNotATokenIsRejected() {
+        for (String bad : List.of("", "Transfer-Encoding ", "Content-Length\t", "X:Y", "X-Ünicode")) {
+            byte[] bytes = EntryCodec.encode(KEY, withLine(bad, "1"));
+
+            assertThatThrownBy(() -> EntryCodec.decode(KEY, bytes)).as(bad)
+                    .isInstanceOf(CorruptEntryException.class).hasMessageContaining("invalid header name");
+        }
+    }
+
+    private static CachedResponse withLine(String name, String value) {
+        return new CachedResponse(200, HeaderList.of(List.of(new Header(name, value))), new byte[0], Instant.EPOCH,
+                Instant.EPOCH);
     }
 
     @Test
