@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code entries}: key to {@link EntryCodec} bytes (format version + CRC32C);</li>
  *   <li>{@code atime}: key to the last access time (epoch ms), rewritten at most once per
- *       {@link #TOUCH_INTERVAL_MS} per key, so reads rarely write;</li>
+ *       {@link #TOUCH_INTERVAL_MS} per key (by reads and by puts that replace an entry), so reads rarely
+ *       write;</li>
  *   <li>{@code lru}: an index ordered by access time ({@code 16 hex digits of the time + key}) to the bytes
  *       the entry accounts for; its first key is the least recently used entry;</li>
  *   <li>{@code stats}: the summed accounted bytes, so opening the store needs no scan.</li>
@@ -842,17 +843,46 @@ public final class DiskEntryStore implements EntryStore {
 
     // ---------------------------------------------------------------- internals (lock held)
 
+    /**
+     * Each map operation walks a B-tree path and copies the pages it changes (copy-on-write), and the next
+     * commit writes them; on the request path these walks were the tier's main cost. So a put does only the
+     * ones its case needs: a replaced entry keeps its access time (and its place in the LRU index) if that is
+     * recent, as a read would ({@link #TOUCH_INTERVAL_MS}), and rewrites its index value only if its size
+     * changed; a new key is not first looked up for removal.
+     */
     private void putLocked(Db d, String key, byte[] data, long size) {
-        removeLocked(d, key);
-        if (size <= budget) {
+        if (size > budget) {
+            removeLocked(d, key);
+            return;
+        }
+        long now = clock.millis();
+        Long t = d.atime.get(key);
+        String oldIndex = t == null ? null : indexKey(t, key);
+        Long oldSize = oldIndex == null ? null : d.lru.get(oldIndex);
+        if (oldSize == null || liveBytes - oldSize + size > budget) {
+            // new key, or room must be made first: remove, evict, insert (eviction may pick this very key)
+            if (t != null) {
+                removeLocked(d, key);
+            }
             // make room first, so the accounted size never exceeds the budget, even between two statements
             evictLocked(d, budget - size);
-            long now = clock.millis();
             d.entries.put(key, data);
             d.atime.put(key, now);
             d.lru.put(indexKey(now, key), size);
             liveBytes += size;
+            return;
         }
+        d.entries.put(key, data);
+        if (now - t < TOUCH_INTERVAL_MS && now >= t) {
+            if (oldSize != size) {
+                d.lru.put(oldIndex, size);
+            }
+        } else {
+            d.lru.remove(oldIndex);
+            d.lru.put(indexKey(now, key), size);
+            d.atime.put(key, now);
+        }
+        liveBytes += size - oldSize;
     }
 
     private boolean removeLocked(Db d, String key) {

@@ -51,6 +51,16 @@ class DiskEntryStoreTest {
         return s;
     }
 
+    /** Puts as many 4000-byte entries as the budget holds, all at the same time; returns how many. */
+    private static int fillToTheBudget(DiskEntryStore store) {
+        int perEntry = (int) DiskEntryStore.accountedSize(key(0), EntryCodecSizes.encoded(key(0), 4000));
+        int fit = (int) (store.budget() / perEntry);
+        for (int i = 0; i < fit; i++) {
+            store.put(key(i), response(i, 4000));
+        }
+        return fit;
+    }
+
     @Test
     void putGetRemove() {
         DiskEntryStore store = store(64 * MB);
@@ -146,17 +156,76 @@ class DiskEntryStoreTest {
     @Test
     void aReadWithinAMinuteDoesNotReorder() {
         DiskEntryStore store = store(100 * 1024);
-        int perEntry = (int) DiskEntryStore.accountedSize(key(0), EntryCodecSizes.encoded(key(0), 4000));
-        int fit = (int) (store.budget() / perEntry);
-        for (int i = 0; i < fit; i++) {
-            store.put(key(i), response(i, 4000));
-        }
+        int fit = fillToTheBudget(store);
         clock.advance(Duration.ofSeconds(30));
         store.get(key(0)); // within the touch interval: no write, LRU order unchanged
 
         store.put(key(fit), response(fit, 4000));
 
         assertThat(store.get(key(0))).isNull();
+    }
+
+    @Test
+    void aReplacementWithinAMinuteKeepsItsPlaceLikeARead() {
+        DiskEntryStore store = store(100 * 1024);
+        int fit = fillToTheBudget(store);
+        clock.advance(Duration.ofSeconds(30));
+        store.put(key(0), response(5, 4000)); // e.g. refreshed by a 304: same size, recent access
+
+        store.put(key(fit), response(fit, 4000));
+
+        assertThat(store.get(key(0))).isNull();
+        assertThat(store.get(key(1))).isNotNull();
+        assertThat(store.weightedSize()).isLessThanOrEqualTo(store.budget());
+    }
+
+    @Test
+    void aReplacementAfterAMinuteBecomesTheMostRecentlyUsed() {
+        DiskEntryStore store = store(100 * 1024);
+        int fit = fillToTheBudget(store);
+        clock.advance(Duration.ofMinutes(2));
+        store.put(key(0), response(5, 4000));
+
+        store.put(key(fit), response(fit, 4000));
+
+        assertThat(store.get(key(0))).isEqualTo(response(5, 4000));
+        assertThat(store.get(key(1))).isNull();
+        assertThat(store.entryCount()).isEqualTo(fit);
+    }
+
+    @Test
+    void replacementsOfOtherSizesKeepTheAccountingExactAcrossAReopen() {
+        DiskEntryStore first = store(64 * MB);
+        first.put(key(2), response(2, 700));
+        long other = first.weightedSize();
+        first.put(key(1), response(1, 1000));
+        first.put(key(1), response(1, 3000)); // grows within the touch interval: index value rewritten
+        clock.advance(Duration.ofMinutes(2));
+        first.put(key(1), response(1, 500)); // shrinks after it: index entry moved
+
+        long expected = other + DiskEntryStore.accountedSize(key(1), EntryCodecSizes.encoded(key(1), 500));
+        assertThat(first.weightedSize()).isEqualTo(expected);
+        first.close();
+
+        DiskEntryStore second = store(64 * MB);
+        assertThat(second.weightedSize()).isEqualTo(expected);
+        assertThat(second.entryCount()).isEqualTo(2);
+        assertThat(second.get(key(1))).isEqualTo(response(1, 500));
+        second.remove(key(1));
+        second.remove(key(2));
+        assertThat(second.weightedSize()).isZero();
+    }
+
+    @Test
+    void aReplacementThatNeedsRoomEvictsOthersAndKeepsTheBound() {
+        DiskEntryStore store = store(100 * 1024);
+        int fit = fillToTheBudget(store);
+        store.put(key(fit - 1), response(fit - 1, 12000)); // the newest grows: the oldest make room
+
+        assertThat(store.get(key(fit - 1))).isEqualTo(response(fit - 1, 12000));
+        assertThat(store.get(key(0))).isNull();
+        assertThat(store.weightedSize()).isLessThanOrEqualTo(store.budget());
+        assertThat(store.evictions()).isPositive();
     }
 
     @Test
