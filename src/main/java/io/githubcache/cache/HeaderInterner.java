@@ -1,7 +1,6 @@
 package io.githubcache.cache;
 
-import java.util.Set;
-import java.util.TreeSet;
+import io.githubcache.http.HeaderNameSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,18 +26,16 @@ final class HeaderInterner {
     /** Longer values are left alone: a long value is unlikely to repeat. */
     private static final int MAX_SHARED_VALUE = 512;
     /** Response headers whose values GitHub repeats across many responses. Names compared case-insensitively. */
-    private static final Set<String> SHARED_VALUES = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-
-    static {
-        SHARED_VALUES.addAll(Set.of("Server", "Content-Type", "Content-Encoding", "Cache-Control", "Vary",
+    private static final HeaderNameSet SHARED_VALUES = HeaderNameSet.of("Server", "Content-Type", "Content-Encoding", "Cache-Control", "Vary",
                 "Accept-Ranges", "X-GitHub-Media-Type", "X-GitHub-Api-Version-Selected", "X-RateLimit-Limit",
                 "X-RateLimit-Resource", "X-Accepted-OAuth-Scopes", "Access-Control-Expose-Headers",
                 "Access-Control-Allow-Origin", "Strict-Transport-Security", "X-Frame-Options",
-                "X-Content-Type-Options", "X-XSS-Protection", "Referrer-Policy", "Content-Security-Policy"));
-    }
+                "X-Content-Type-Options", "X-XSS-Protection", "Referrer-Policy", "Content-Security-Policy");
 
     private final ConcurrentHashMap<String, String> names = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> values = new ConcurrentHashMap<>();
+    /** Name to whether its values are shared ({@link #SHARED_VALUES}); bounded like the names. */
+    private final ConcurrentHashMap<String, Boolean> valuesShared = new ConcurrentHashMap<>();
     private final int maxNames;
     private final int maxValues;
 
@@ -51,8 +48,20 @@ final class HeaderInterner {
         return intern(names, maxNames, name);
     }
 
+    /** {@code name} as {@link #name} returned it, so that it is mostly the shared instance. */
     String value(String name, String value) {
-        return sharesValue(name, value) ? intern(values, maxValues, value) : value;
+        if (value.length() > MAX_SHARED_VALUE) {
+            return value;
+        }
+        // keyed by the shared name instance: its hash is cached and equality is identity, cheaper than the set
+        Boolean shares = valuesShared.get(name);
+        if (shares == null) {
+            shares = SHARED_VALUES.contains(name);
+            if (valuesShared.size() < maxNames) {
+                valuesShared.putIfAbsent(name, shares);
+            }
+        }
+        return shares ? intern(values, maxValues, value) : value;
     }
 
     /** Whether {@link #value} would look this value up (its header's values repeat across responses). */

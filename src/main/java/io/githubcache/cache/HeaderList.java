@@ -3,11 +3,10 @@ package io.githubcache.cache;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
+import io.githubcache.http.HeaderNameSet;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.RandomAccess;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,9 +23,16 @@ public final class HeaderList {
     private static final HeaderList EMPTY = new HeaderList(new String[0]);
     /** name0, value0, name1, value1, ... */
     private final String[] nameValues;
+    /** Made by {@link #shared()}: sharing it again would give an equal list (every store and waiter asks). */
+    private final boolean shared;
 
     private HeaderList(String[] nameValues) {
+        this(nameValues, false);
+    }
+
+    private HeaderList(String[] nameValues, boolean shared) {
         this.nameValues = nameValues;
+        this.shared = shared;
     }
 
     public static HeaderList of(List<Header> lines) {
@@ -97,10 +103,10 @@ public final class HeaderList {
 
     /** A copy without the named headers (names compared case-insensitively). */
     public HeaderList without(Collection<String> names) {
-        Set<String> lower = lowerSet(names);
+        HeaderNameSet drop = HeaderNameSet.of(names);
         Builder out = new Builder(size());
         for (int i = 0; i < nameValues.length; i += 2) {
-            if (!lower.contains(nameValues[i].toLowerCase(Locale.ROOT))) {
+            if (!drop.contains(nameValues[i])) {
                 out.add(nameValues[i], nameValues[i + 1]);
             }
         }
@@ -112,22 +118,26 @@ public final class HeaderList {
      * apply a 304's headers to a stored response (RFC 9111 section 4.3.4).
      */
     public HeaderList updatedWith(HeaderList fresh, Collection<String> neverUpdate) {
-        Set<String> skip = lowerSet(neverUpdate);
-        Set<String> replaced = new java.util.HashSet<>();
+        return updatedWith(fresh, HeaderNameSet.of(neverUpdate));
+    }
+
+    /** As {@link #updatedWith(HeaderList, Collection)}, with the names kept as a prepared set. */
+    public HeaderList updatedWith(HeaderList fresh, HeaderNameSet neverUpdate) {
+        List<String> names = new ArrayList<>(fresh.size());
         for (int i = 0; i < fresh.nameValues.length; i += 2) {
-            String lower = fresh.nameValues[i].toLowerCase(Locale.ROOT);
-            if (!skip.contains(lower)) {
-                replaced.add(lower);
+            if (!neverUpdate.contains(fresh.nameValues[i])) {
+                names.add(fresh.nameValues[i]);
             }
         }
+        HeaderNameSet replaced = HeaderNameSet.of(names);
         Builder out = new Builder(size() + fresh.size());
         for (int i = 0; i < nameValues.length; i += 2) {
-            if (!replaced.contains(nameValues[i].toLowerCase(Locale.ROOT))) {
+            if (!replaced.contains(nameValues[i])) {
                 out.add(nameValues[i], nameValues[i + 1]);
             }
         }
         for (int i = 0; i < fresh.nameValues.length; i += 2) {
-            if (replaced.contains(fresh.nameValues[i].toLowerCase(Locale.ROOT))) {
+            if (replaced.contains(fresh.nameValues[i])) {
                 out.add(fresh.nameValues[i], fresh.nameValues[i + 1]);
             }
         }
@@ -170,12 +180,15 @@ public final class HeaderList {
      * ({@link HeaderInterner}); what the memory tier keeps.
      */
     public HeaderList shared() {
+        if (shared) {
+            return this;
+        }
         String[] nv = new String[nameValues.length];
         for (int i = 0; i < nv.length; i += 2) {
             nv[i] = HeaderInterner.SHARED.name(nameValues[i]);
             nv[i + 1] = HeaderInterner.SHARED.value(nv[i], nameValues[i + 1]);
         }
-        return new HeaderList(nv);
+        return new HeaderList(nv, true);
     }
 
     /**
@@ -194,14 +207,6 @@ public final class HeaderList {
             }
         }
         return n;
-    }
-
-    private static Set<String> lowerSet(Collection<String> names) {
-        Set<String> lower = new java.util.HashSet<>();
-        for (String n : names) {
-            lower.add(n.toLowerCase(Locale.ROOT));
-        }
-        return lower;
     }
 
     @Override

@@ -22,12 +22,36 @@ public final class VaryPolicy {
             "authorization", "accept", "x-github-api-version", "accept-encoding");
 
     /**
+     * GitHub sends the same few {@code Vary} lines on every response; each store parsed them again. Results
+     * are remembered by the lines themselves, up to this many distinct sets (an upstream inventing new ones
+     * costs no more memory than that, and long lines are never kept; the rest are parsed every time).
+     */
+    static final int MAX_REMEMBERED = 256;
+    static final int MAX_REMEMBERED_CHARS = 512;
+
+    private final java.util.concurrent.ConcurrentHashMap<List<String>, Optional<List<String>>> parsed =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
      * The headers that select among variants, lower-case and sorted; empty when none; {@code Optional.empty()}
      * for {@code Vary: *}, which matches no later request, so such a response is not stored.
      */
     public Optional<List<String>> selectingHeaders(HeaderList responseHeaders) {
+        List<String> lines = responseHeaders.all(HeaderNames.VARY);
+        Optional<List<String>> known = parsed.get(lines);
+        if (known != null) {
+            return known;
+        }
+        Optional<List<String>> result = parse(lines);
+        if (parsed.size() < MAX_REMEMBERED && lines.stream().mapToInt(String::length).sum() <= MAX_REMEMBERED_CHARS) {
+            parsed.putIfAbsent(List.copyOf(lines), result);
+        }
+        return result;
+    }
+
+    private static Optional<List<String>> parse(List<String> lines) {
         TreeSet<String> names = new TreeSet<>();
-        for (String line : responseHeaders.all(HeaderNames.VARY)) {
+        for (String line : lines) {
             for (String part : line.split(",")) {
                 String name = part.trim().toLowerCase(Locale.ROOT);
                 if (name.isEmpty()) {

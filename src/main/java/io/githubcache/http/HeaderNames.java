@@ -1,7 +1,7 @@
 package io.githubcache.http;
 
-import java.util.Locale;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Every HTTP header name github-cache reads or writes, in one place. */
 public final class HeaderNames {
@@ -46,12 +46,12 @@ public final class HeaderNames {
      * Hop-by-hop headers (RFC 9110 section 7.6.1) plus the proxy ones: they describe one connection, so a
      * proxy must never pass them on in either direction.
      */
-    public static final Set<String> HOP_BY_HOP = Set.of(
+    public static final HeaderNameSet HOP_BY_HOP = HeaderNameSet.of(
             "connection", "keep-alive", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
             "proxy-connection", "proxy-authorization", "proxy-authenticate", "http2-settings");
 
     /** The request's own preconditions: stripped when the proxy fills the cache, so it gets a full response. */
-    public static final Set<String> CONDITIONALS = Set.of(
+    public static final HeaderNameSet CONDITIONALS = HeaderNameSet.of(
             "if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range");
 
     private HeaderNames() {
@@ -61,20 +61,20 @@ public final class HeaderNames {
      * Header names listed in {@code Connection} (RFC 9110 section 7.6.1): they are hop-by-hop for this
      * message only, and must be dropped with the standard ones.
      */
-    public static Set<String> connectionTokens(java.util.List<String> connectionValues) {
+    public static HeaderNameSet connectionTokens(List<String> connectionValues) {
         if (connectionValues.isEmpty()) {
-            return Set.of();
+            return HeaderNameSet.empty();
         }
-        java.util.Set<String> tokens = new java.util.HashSet<>();
+        List<String> tokens = new ArrayList<>();
         for (String v : connectionValues) {
             for (String t : v.split(",")) {
-                String name = t.trim().toLowerCase(Locale.ROOT);
+                String name = t.trim();
                 if (!name.isEmpty()) {
                     tokens.add(name);
                 }
             }
         }
-        return tokens;
+        return HeaderNameSet.of(tokens);
     }
 
     /** True for a header that must not cross the proxy: hop-by-hop, any {@code Proxy-*}, or Camel's own. */
@@ -91,8 +91,11 @@ public final class HeaderNames {
                 return false;
             }
         }
-        String lower = name.toLowerCase(Locale.ROOT);
-        return HOP_BY_HOP.contains(lower) || lower.startsWith("proxy-") || lower.startsWith("camel")
-                || lower.startsWith("org.apache.camel.");
+        return HOP_BY_HOP.contains(name) || startsWithIgnoreCase(name, "proxy-") || startsWithIgnoreCase(name, "camel")
+                || startsWithIgnoreCase(name, "org.apache.camel.");
+    }
+
+    private static boolean startsWithIgnoreCase(String s, String lowerPrefix) {
+        return s.regionMatches(true, 0, lowerPrefix, 0, lowerPrefix.length());
     }
 }

@@ -1,6 +1,5 @@
 package io.githubcache.http;
 
-import java.util.Locale;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.HeaderFilterStrategy;
 
@@ -22,12 +21,13 @@ public final class ProxyHeaderFilterStrategy implements HeaderFilterStrategy {
         return filtered(headerName);
     }
 
+    private static final HeaderNameSet FRAMING = HeaderNameSet.of(HeaderNames.CONTENT_LENGTH, HeaderNames.HOST);
+
     /** Hop-by-hop, Camel-internal, and the framing headers Netty sets itself. */
     static boolean filtered(String name) {
         if (HeaderNames.isHopByHopOrInternal(name)) {
             return true;
         }
-        String lower = name.toLowerCase(Locale.ROOT);
-        return lower.equals("content-length") || lower.equals("host");
+        return FRAMING.contains(name);
     }
 }

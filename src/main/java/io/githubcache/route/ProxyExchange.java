@@ -82,10 +82,11 @@ public final class ProxyExchange {
     /** Reads the request line and header lines as the client sent them, dropping hop-by-hop headers. */
     public static ProxyExchange fromNetty(HttpRequest request) {
         HeaderList.Builder lines = HeaderList.builder(request.headers().size());
-        java.util.Set<String> named = HeaderNames.connectionTokens(request.headers().getAll(HeaderNames.CONNECTION));
+        io.githubcache.http.HeaderNameSet named =
+                HeaderNames.connectionTokens(request.headers().getAll(HeaderNames.CONNECTION));
         for (Map.Entry<String, String> h : request.headers()) {
             if (!HeaderNames.isHopByHopOrInternal(h.getKey())
-                    && (named.isEmpty() || !named.contains(h.getKey().toLowerCase(java.util.Locale.ROOT)))) {
+                    && !named.contains(h.getKey())) {
                 lines.add(h.getKey(), h.getValue());
             }
         }

@@ -5,6 +5,7 @@ import io.githubcache.cache.CachedResponse;
 import io.githubcache.cache.Header;
 import io.githubcache.cache.HeaderList;
 import io.githubcache.cache.RequestCachePolicy;
+import io.githubcache.http.HeaderNameSet;
 import io.githubcache.http.HeaderNames;
 import io.githubcache.http.ProxyError;
 import io.netty.channel.ConnectTimeoutException;
@@ -25,7 +26,7 @@ import org.apache.camel.Processor;
 public final class UpstreamOutcomes {
 
     /** Headers a 304 must not change in the stored entry: they describe the stored body (RFC 9111 section 4.3.4). */
-    private static final List<String> KEEP_ON_304 = List.of(
+    private static final HeaderNameSet KEEP_ON_304 = HeaderNameSet.of(
             HeaderNames.CONTENT_LENGTH, HeaderNames.CONTENT_ENCODING, HeaderNames.CONTENT_TYPE,
             "Content-Range", HeaderNames.TRANSFER_ENCODING);
 

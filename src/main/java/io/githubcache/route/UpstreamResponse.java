@@ -1,6 +1,7 @@
 package io.githubcache.route;
 
 import io.githubcache.cache.HeaderList;
+import io.githubcache.http.HeaderNameSet;
 import io.githubcache.http.HeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.List;
@@ -19,10 +20,11 @@ public record UpstreamResponse(int status, HeaderList headers, byte[] body) {
         HeaderList.Builder lines = HeaderList.builder(32);
         HttpResponse raw = msg instanceof NettyHttpMessage nm ? nm.getHttpResponse() : null;
         if (raw != null) {
-            java.util.Set<String> named = HeaderNames.connectionTokens(raw.headers().getAll(HeaderNames.CONNECTION));
+            HeaderNameSet named = HeaderNames.connectionTokens(raw.headers().getAll(HeaderNames.CONNECTION));
             for (Map.Entry<String, String> h : raw.headers()) {
-                if (!HeaderNames.isHopByHopOrInternal(h.getKey()) && !h.getKey().equalsIgnoreCase("content-length")
-                        && !named.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                if (!HeaderNames.isHopByHopOrInternal(h.getKey())
+                        && !HeaderNameSet.equalsIgnoreAsciiCase(h.getKey(), HeaderNames.CONTENT_LENGTH)
+                        && !named.contains(h.getKey())) {
                     lines.add(h.getKey(), h.getValue());
                 }
             }

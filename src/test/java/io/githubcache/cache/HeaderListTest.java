@@ -155,4 +155,14 @@ class HeaderListTest {
         assertThat(a.heapBytes()).isLessThan(headers("Content-Type", "application/json; charset=utf-8",
                 "X-Own", "application/json; charset=utf-8", "ETag", "\"same-text\"").heapBytes());
     }
+
+    @Test
+    void aSharedListIsNotSharedAgainButItsChangedCopiesAre() {
+        HeaderList once = headers(new String("Content-Type"), "application/json").shared();
+
+        assertThat(once.shared()).isSameAs(once);
+        HeaderList changed = once.with(new String("Vary"), new String("Accept"));
+        assertThat(changed.shared()).isNotSameAs(changed).isEqualTo(changed);
+        assertThat(changed.shared().name(1)).isSameAs(once.with("Vary", "x").shared().name(1));
+    }
 }

@@ -32,6 +32,32 @@ class VaryPolicyTest {
     }
 
     @Test
+    void rememberedAnswersStayThoseOfTheirOwnLines() {
+        HeaderList both = headers("Vary", "Accept, Cookie", "Vary", "X-Requested-With");
+        HeaderList swapped = headers("Vary", "X-Requested-With", "Vary", "Accept, Cookie");
+        HeaderList star = headers("Vary", "Accept, *");
+        HeaderList none = headers("Content-Type", "application/json");
+
+        for (int round = 0; round < 2; round++) { // the second round answers from what the first remembered
+            assertThat(policy.selectingHeaders(both)).contains(List.of("cookie", "x-requested-with"));
+            assertThat(policy.selectingHeaders(swapped)).contains(List.of("cookie", "x-requested-with"));
+            assertThat(policy.selectingHeaders(star)).isEmpty();
+            assertThat(policy.selectingHeaders(none)).contains(List.of());
+            assertThat(policy.selectingHeaders(headers("Vary", "X-Other"))).contains(List.of("x-other"));
+        }
+    }
+
+    @Test
+    void pastTheLimitAnswersAreStillRight() {
+        for (int i = 0; i < VaryPolicy.MAX_REMEMBERED + 10; i++) {
+            assertThat(policy.selectingHeaders(headers("Vary", "X-H" + i))).contains(List.of("x-h" + i));
+        }
+        String longLine = "X-" + "a".repeat(VaryPolicy.MAX_REMEMBERED_CHARS);
+        assertThat(policy.selectingHeaders(headers("Vary", longLine)))
+                .contains(List.of(longLine.toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    @Test
     void onlyTheFirstOrOnlyTheLastLineWouldNotBeEnough() {
         // guards against reading a single Vary line: each line alone gives a different answer
         assertThat(policy.selectingHeaders(headers("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP")))
