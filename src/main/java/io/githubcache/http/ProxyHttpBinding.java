@@ -1,9 +1,16 @@
 package io.githubcache.http;
 
 import io.githubcache.route.ProxyExchange;
+import io.githubcache.cache.HeaderList;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -59,6 +66,68 @@ public final class ProxyHttpBinding extends DefaultNettyHttpBinding {
             NettyHttpConfiguration configuration) {
         headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, response.status().code());
         headers.put(NettyHttpConstants.HTTP_RESPONSE_TEXT, response.status().reasonPhrase());
+    }
+
+    /**
+     * The upstream request, built from the {@link OutgoingRequest} the route prepared. What Camel's binding
+     * would add is added the same way: the target is the URL's raw path and query ({@code useRelativePath}),
+     * {@code Host} is the URL's host and port (the port left out when 80), {@code Connection} follows the
+     * endpoint's keep-alive. One difference on purpose: a request with a method that carries a body gets a
+     * {@code Content-Length} even when the body is empty (Camel's binding sends none, and GitHub answers 411
+     * to a body-less {@code PUT} without it).
+     */
+    @Override
+    public HttpRequest toNettyRequest(Message message, String fullUri, NettyHttpConfiguration configuration)
+            throws Exception {
+        OutgoingRequest out = message.getExchange().getProperty(OutgoingRequest.PROPERTY, OutgoingRequest.class);
+        if (out == null) {
+            return super.toNettyRequest(message, fullUri, configuration);
+        }
+        byte[] body = out.body();
+        DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
+                HttpMethod.valueOf(out.method()), configuration.isUseRelativePath() ? targetOf(fullUri) : fullUri,
+                body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        HttpHeaders headers = request.headers();
+        HeaderList lines = out.headers();
+        for (int i = 0; i < lines.size(); i++) {
+            headers.add(lines.name(i), lines.value(i));
+        }
+        if (body.length > 0 || !(request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)) {
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        }
+        headers.set(HttpHeaderNames.HOST, hostOf(fullUri));
+        headers.set(HttpHeaderNames.CONNECTION,
+                configuration.isKeepAlive() ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        return request;
+    }
+
+    /** What {@code new URI(url).getRawPath() + "?" + getRawQuery()} gives, without parsing the whole URL. */
+    static String targetOf(String url) {
+        int authority = url.indexOf("://");
+        int slash = url.indexOf('/', authority < 0 ? 0 : authority + 3);
+        String target = slash < 0 ? "/" : url.substring(slash);
+        int fragment = target.indexOf('#');
+        return fragment < 0 ? target : target.substring(0, fragment);
+    }
+
+    /** {@code host[:port]} of the URL, the port left out when it is 80 or absent, as Camel's binding does. */
+    static String hostOf(String url) {
+        int start = url.indexOf("://");
+        start = start < 0 ? 0 : start + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = url.substring(start, end);
+        authority = authority.substring(authority.lastIndexOf('@') + 1); // no user info
+        int colon = authority.lastIndexOf(':');
+        if (colon >= 0 && colon > authority.lastIndexOf(']')) {
+            String port = authority.substring(colon + 1);
+            if (port.isEmpty() || port.equals("80")) {
+                return authority.substring(0, colon);
+            }
+        }
+        return authority;
     }
 
     /**

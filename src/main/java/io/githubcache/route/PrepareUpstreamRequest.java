@@ -2,13 +2,11 @@ package io.githubcache.route;
 
 import io.githubcache.cache.CachedResponse;
 import io.githubcache.cache.ContentCoding;
-import io.githubcache.cache.Header;
+import io.githubcache.cache.HeaderList;
 import io.githubcache.cache.RequestCachePolicy.Decision;
+import io.githubcache.http.HeaderNameSet;
 import io.githubcache.http.HeaderNames;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
+import io.githubcache.http.OutgoingRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -22,59 +20,56 @@ import org.apache.camel.component.netty.http.NettyHttpConstants;
  */
 public final class PrepareUpstreamRequest implements Processor {
 
+    /** Set by Netty for the upstream connection, or meaningless there. */
+    private static final HeaderNameSet NEVER_FORWARDED =
+            HeaderNameSet.of(HeaderNames.HOST, HeaderNames.CONTENT_LENGTH, "Expect");
+
     @Override
     public void process(Exchange exchange) {
         ProxyExchange px = exchange.getProperty(ProxyExchange.PROPERTY, ProxyExchange.class);
         Message in = exchange.getIn();
         boolean fill = px.decision() != Decision.PASS;
-        byte[] body = fill ? new byte[0] : in.getBody(byte[].class);
+        byte[] body = fill ? null : in.getBody(byte[].class);
+        if (body == null) {
+            body = new byte[0];
+        }
+        String method = fill ? "GET" : px.method();
+        // the producer builds the URL from these three; the header lines go in the OutgoingRequest
         in.getHeaders().clear();
-        in.setHeader(NettyHttpConstants.HTTP_METHOD, fill ? "GET" : px.method());
+        in.setHeader(NettyHttpConstants.HTTP_METHOD, method);
         in.setHeader(NettyHttpConstants.HTTP_PATH, px.rawPath());
         if (px.rawQuery() != null) {
             in.setHeader(NettyHttpConstants.HTTP_RAW_QUERY, px.rawQuery());
         }
-        for (Header h : px.requestHeaders().lines()) {
-            String lower = h.name().toLowerCase(Locale.ROOT);
-            if (lower.equals("host") || lower.equals("content-length") || lower.equals("expect")) {
+        HeaderList client = px.requestHeaders();
+        HeaderList.Builder lines = HeaderList.builder(client.size() + 3);
+        for (int i = 0; i < client.size(); i++) {
+            String name = client.name(i);
+            if (NEVER_FORWARDED.contains(name)) {
                 continue;
             }
-            if (fill && (HeaderNames.CONDITIONALS.contains(lower) || lower.equals("accept-encoding"))) {
+            if (fill && (HeaderNames.CONDITIONALS.contains(name)
+                    || HeaderNameSet.equalsIgnoreAsciiCase(name, HeaderNames.ACCEPT_ENCODING))) {
                 continue;
             }
-            add(in, h.name(), h.value());
+            lines.add(name, client.value(i));
         }
         px.revalidating(false);
         if (fill) {
-            in.setHeader(HeaderNames.ACCEPT_ENCODING, ContentCoding.GZIP);
+            lines.add(HeaderNames.ACCEPT_ENCODING, ContentCoding.GZIP);
             CachedResponse entry = px.entry();
             if (entry != null && entry.hasValidator()) {
                 if (entry.etag() != null) {
-                    in.setHeader(HeaderNames.IF_NONE_MATCH, entry.etag());
+                    lines.add(HeaderNames.IF_NONE_MATCH, entry.etag());
                 }
                 if (entry.lastModified() != null) {
-                    in.setHeader(HeaderNames.IF_MODIFIED_SINCE, entry.lastModified());
+                    lines.add(HeaderNames.IF_MODIFIED_SINCE, entry.lastModified());
                 }
                 px.revalidating(true);
             }
         }
-        in.setBody(body == null ? new byte[0] : body);
+        in.setBody(body);
+        exchange.setProperty(OutgoingRequest.PROPERTY, new OutgoingRequest(method, lines.build(), body));
         px.upstreamStarted();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void add(Message in, String name, String value) {
-        Map<String, Object> headers = in.getHeaders();
-        Object existing = headers.get(name);
-        if (existing == null) {
-            headers.put(name, value);
-        } else if (existing instanceof List<?> list) {
-            ((List<Object>) list).add(value);
-        } else {
-            List<Object> list = new ArrayList<>(2);
-            list.add(existing);
-            list.add(value);
-            headers.put(name, list);
-        }
     }
 }

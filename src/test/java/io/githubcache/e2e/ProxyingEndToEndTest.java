@@ -162,6 +162,24 @@ class ProxyingEndToEndTest extends StubbedProxyTest {
         assertThat(r.body()).isEqualTo(bytes);
     }
 
+    /** GitHub answers 411 to a body-less PUT without Content-Length (e.g. starring a repository). */
+    @Test
+    void anEmptyPutStillTellsTheUpstreamItsLengthAndAGetDoesNot() throws Exception {
+        RawResponse put = RawResponse.exchange(proxy.port(), "PUT /user/starred/o/r HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Length: 0\r\nAccept: application/vnd.github+json\r\nConnection: close\r\n\r\n");
+
+        assertThat(put.status()).isEqualTo(200);
+        assertThat(upstream.count()).isEqualTo(1);
+        assertThat(upstream.last().method()).isEqualTo("PUT");
+        assertThat(upstream.last().headerLines("Content-Length")).containsExactly("0");
+        assertThat(upstream.last().headerLines("Accept")).containsExactly("application/vnd.github+json");
+
+        proxy.get("/repos/o/r");
+        assertThat(upstream.count()).isEqualTo(2);
+        assertThat(upstream.last().headerLines("Content-Length")).isEmpty();
+        assertThat(upstream.last().headerLines("Accept-Encoding")).containsExactly("gzip");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"POST", "PUT", "PATCH", "DELETE"})
     void jsonRequestBodyArrivesIntactWithItsContentType(String method) throws Exception {
