@@ -47,7 +47,8 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
                 + "&maxHeaderSize=" + s.maxHeaderSize()
                 + "&maxInitialLineLength=" + (s.maxUriLength() + 64)
                 + "&workerCount=" + Runtime.getRuntime().availableProcessors()
-                + "&muteException=true&logWarnOnBadRequest=false&keepAlive=true";
+                + "&muteException=true&logWarnOnBadRequest=false&keepAlive=true"
+                + "&usingExecutorService=" + !routesOnTheEventLoop(services);
         String upstream = "netty-http:{{upstreamUrl}}?bridgeEndpoint=true&throwExceptionOnFailure=false&" + common
                 + "&connectTimeout=" + s.upstreamTimeout().toMillis()
                 + "&requestTimeout=" + s.upstreamTimeout().toMillis()
@@ -94,6 +95,19 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
                         .process(recordRateLimit).id("record-rate-limit")
                 .end()
                 .process(respond).id("respond");
+    }
+
+    /**
+     * Whether a request runs through the route on the event loop that read it rather than on Camel's executor
+     * group. Each hand-off to that group cost a thread wake-up per request (a sixth of a revalidation's CPU),
+     * and nothing before the upstream call waits there when the lower tier is the disk: a lookup is the memory
+     * tier or a local read, the fill lock and every wait for another request's result are callbacks, and the
+     * store after the answer already runs on the client connection's event loop. With Redis, lookups and the
+     * shared fill lock are network round trips, which must not stall every connection of a loop: those keep
+     * the executor.
+     */
+    static boolean routesOnTheEventLoop(CacheServices services) {
+        return services.fillLock() == io.githubcache.cache.FillLock.NONE;
     }
 
     private static Predicate needsUpstream() {

@@ -31,6 +31,11 @@ class CachingEndToEndTest extends StubbedProxyTest {
 
 
     @Test
+    void withTheDiskStoreRequestsAreRoutedOnTheEventLoopThatReadThem() {
+        assertThat(proxy.routesOnCamelsExecutor()).isFalse();
+    }
+
+    @Test
     void okIsCachedForTheTtl() throws Exception {
         HttpResponse<byte[]> first = proxy.get("/repos/o/r");
         proxy.clock().advance(Duration.ofSeconds(59));

@@ -64,6 +64,12 @@ class RedisScaleOutEndToEndTest {
     }
 
     @Test
+    void lookupsThatWaitOnRedisRunOnCamelsExecutorNotTheEventLoop() {
+        assertThat(a.routesOnCamelsExecutor()).isTrue();
+        assertThat(b.routesOnCamelsExecutor()).isTrue();
+    }
+
+    @Test
     void anEntryFetchedByOneReplicaIsServedByTheOther() throws Exception {
         HttpResponse<byte[]> first = a.get("/repos/o/shared-a-then-b");
         HttpResponse<byte[]> second = b.get("/repos/o/shared-a-then-b");

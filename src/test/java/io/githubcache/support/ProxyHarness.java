@@ -94,6 +94,19 @@ public final class ProxyHarness implements AutoCloseable {
         return client;
     }
 
+    /** Whether the proxy's listening endpoint hands requests to Camel's executor group (else: its event loop). */
+    public boolean routesOnCamelsExecutor() {
+        return app.camelMain().getCamelContext().getEndpoints().stream()
+                .filter(e -> e instanceof org.apache.camel.component.netty.http.NettyHttpEndpoint n
+                        && n.getConfiguration().getPort() == port && !n.getConfiguration().isBridgeEndpoint())
+                .map(e -> ((org.apache.camel.component.netty.http.NettyHttpEndpoint) e).getConfiguration()
+                        .isUsingExecutorService())
+                .reduce((x, y) -> {
+                    throw new IllegalStateException("two listening endpoints on port " + port);
+                })
+                .orElseThrow(() -> new IllegalStateException("no listening endpoint on port " + port));
+    }
+
     /** GET with optional header pairs. */
     public HttpResponse<byte[]> get(String target, String... headerPairs) throws Exception {
         return send("GET", target, null, headerPairs);
