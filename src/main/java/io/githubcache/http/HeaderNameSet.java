@@ -13,14 +13,34 @@ import java.util.List;
 public final class HeaderNameSet {
 
     private static final HeaderNameSet EMPTY = new HeaderNameSet(List.of());
+    /**
+     * Larger sets (only ever built from a client's {@code Connection} header) are kept as lower-cased names in
+     * a {@link java.util.HashSet}: the cheap hash below would let crafted names fill one probe run and make
+     * building the set quadratic, where a HashSet degrades to trees.
+     */
+    static final int MAX_OPEN_ADDRESSED = 32;
 
     /** Open addressing, linear probing; a power of two at least twice the names. */
     private final String[] slots;
     private final int[] hashes;
     private final int mask;
     private final int size;
+    /** Instead of the table, for sets over {@link #MAX_OPEN_ADDRESSED} names. */
+    private final java.util.Set<String> large;
 
     private HeaderNameSet(Collection<String> names) {
+        if (names.size() > MAX_OPEN_ADDRESSED) {
+            large = new java.util.HashSet<>();
+            for (String name : names) {
+                large.add(lowerAscii(name));
+            }
+            slots = new String[0];
+            hashes = new int[0];
+            mask = 0;
+            size = large.size();
+            return;
+        }
+        large = null;
         int n = 4;
         while (n < names.size() * 2) {
             n <<= 1;
@@ -64,6 +84,9 @@ public final class HeaderNameSet {
     public boolean contains(String name) {
         if (size == 0) {
             return false;
+        }
+        if (large != null) {
+            return large.contains(lowerAscii(name));
         }
         int h = hash(name);
         for (int i = h & mask; slots[i] != null; i = (i + 1) & mask) {
@@ -115,12 +138,23 @@ public final class HeaderNameSet {
         return true;
     }
 
+    private static String lowerAscii(String s) {
+        char[] c = s.toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            c[i] = lower(c[i]);
+        }
+        return new String(c);
+    }
+
     private static char lower(char c) {
         return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
     @Override
     public String toString() {
+        if (large != null) {
+            return large.toString();
+        }
         StringBuilder sb = new StringBuilder("[");
         for (String s : slots) {
             if (s != null) {

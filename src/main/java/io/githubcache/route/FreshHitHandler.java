@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@link Respond#prepare} and {@link Respond#recordSent}), so the answer, its headers, the access log line and
  * the metrics are those the route would have produced. Everything else passes on to the route unchanged:
  * anything but {@code GET}/{@code HEAD}, bypasses, {@code /rate_limit}, misses, expired entries, entries that
- * are only on disk or in Redis (reading them is I/O, which never runs on an event loop), and every request
+ * are only on disk or in Redis (reading them is I/O: the route reads them, on Camel's executor with Redis,
+ * and on the event loop with the disk, where a read is a local file read, as nginx's are), and every request
  * while the application is stopping (the route then answers 503 and drains).
  *
  * <p>Responses leave in request order (RFC 9112 section 9.3.2). camel-netty-http does not keep that order

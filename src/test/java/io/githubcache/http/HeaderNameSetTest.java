@@ -70,6 +70,27 @@ class HeaderNameSetTest {
     }
 
     @Test
+    void aLargeSetOfCollidingNamesIsBuiltAndSearchedInLinearTime() {
+        // 7 characters, same first, middle and last two: every name has the same cheap hash
+        List<String> names = new ArrayList<>();
+        for (char a = 'a'; a <= 'z'; a++) {
+            for (char b = 'a'; b <= 'z'; b++) {
+                for (char c = 'a'; c <= 'z'; c++) {
+                    names.add("x" + a + b + "m" + c + "yz");
+                }
+            }
+        }
+        assertThat(HeaderNameSet.hash(names.get(0))).isEqualTo(HeaderNameSet.hash(names.get(names.size() - 1)));
+
+        HeaderNameSet set = HeaderNameSet.of(names); // 17576 names: quadratic probing would take seconds
+
+        assertThat(set.size()).isEqualTo(names.size());
+        assertThat(set.contains("XQRMSYZ")).isTrue();
+        assertThat(set.contains("xqrmsyy")).isFalse();
+        assertThat(HeaderNameSet.of(names.subList(0, HeaderNameSet.MAX_OPEN_ADDRESSED + 1)).contains("XAAMAYZ")).isTrue();
+    }
+
+    @Test
     void theEmptySetContainsNothing() {
         assertThat(HeaderNameSet.of(List.of()).contains("Date")).isFalse();
         assertThat(HeaderNameSet.empty().isEmpty()).isTrue();
