@@ -131,6 +131,8 @@ public final class GithubCacheMain {
             RedisHealthCheck.install(context, redis, operations.registry());
         }
         services = CacheServices.create(settings, cache, clock, timer, waiters, operations.events(), fillLock);
+        // the route resolves the upstream host on an event loop: have it cached before the first request
+        io.githubcache.http.UpstreamHosts.SHARED.keepWarm(settings.upstreamBase());
         context.getRegistry().bind(CachingProxyRouteTemplate.BINDING_BEAN, new ProxyHttpBinding());
         context.getRegistry().bind(CachingProxyRouteTemplate.HEADER_FILTER_BEAN, new ProxyHeaderFilterStrategy());
         context.getRegistry().bind(CachingProxyRouteTemplate.GUARD_BEAN,

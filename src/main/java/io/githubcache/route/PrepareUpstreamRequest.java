@@ -7,6 +7,7 @@ import io.githubcache.cache.RequestCachePolicy.Decision;
 import io.githubcache.http.HeaderNameSet;
 import io.githubcache.http.HeaderNames;
 import io.githubcache.http.OutgoingRequest;
+import io.githubcache.http.UpstreamHosts;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -34,6 +35,7 @@ public final class PrepareUpstreamRequest implements Processor {
             body = new byte[0];
         }
         String method = fill ? "GET" : px.method();
+        UpstreamHosts.SHARED.keepWarm(exchange.getProperty(ReceiveRequest.UPSTREAM_PROPERTY, String.class));
         // the producer builds the URL from these three; the header lines go in the OutgoingRequest
         in.getHeaders().clear();
         in.setHeader(NettyHttpConstants.HTTP_METHOD, method);
