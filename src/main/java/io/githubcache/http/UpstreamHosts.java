@@ -16,13 +16,15 @@ import org.slf4j.LoggerFactory;
  * Keeps the JDK's address cache warm for every upstream host name. camel-netty-http resolves the upstream's
  * host synchronously when it opens a connection, and with the disk store that happens on a Netty event loop
  * (the route runs there): a cold cache entry (the JDK keeps a lookup 30 s) would make every connection of that
- * loop wait for DNS. Here one background thread looks each host up every {@link #REFRESH}, so the event loop
- * finds the answer cached; if DNS is down, only this thread waits, until the cached answer runs out.
+ * loop wait for DNS. Here one background thread asks for each host every {@link #REFRESH}: a cached answer costs
+ * it nothing, and an expired one is looked up again on this thread within a second, so the event loop almost
+ * always finds it cached. A connection opened in that second, or while DNS is down and the answer has run
+ * out, still waits on its loop (the JDK lets callers of the same host wait for the lookup in progress).
  */
 public final class UpstreamHosts {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamHosts.class);
-    static final Duration REFRESH = Duration.ofSeconds(10);
+    static final Duration REFRESH = Duration.ofSeconds(1);
 
     /** The one the routes use. */
     public static final UpstreamHosts SHARED = new UpstreamHosts(UpstreamHosts::lookUp, true);
