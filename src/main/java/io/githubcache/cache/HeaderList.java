@@ -1,9 +1,9 @@
 package io.githubcache.cache;
 
+import io.githubcache.http.HeaderNameSet;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
-import io.githubcache.http.HeaderNameSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.RandomAccess;

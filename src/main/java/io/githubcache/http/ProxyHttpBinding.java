@@ -1,7 +1,7 @@
 package io.githubcache.http;
 
-import io.githubcache.route.ProxyExchange;
 import io.githubcache.cache.HeaderList;
+import io.githubcache.route.ProxyExchange;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;

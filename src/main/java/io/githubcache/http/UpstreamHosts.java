@@ -52,7 +52,7 @@ public final class UpstreamHosts {
             urls.put(upstreamUrl, Boolean.TRUE);
         }
         String host = hostOf(upstreamUrl);
-        if (host == null || hosts.contains(host) || !hosts.add(host)) {
+        if (host == null || !hosts.add(host)) {
             return;
         }
         if (schedule) {
