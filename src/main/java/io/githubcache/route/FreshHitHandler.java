@@ -99,6 +99,15 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
         this.serving = serving;
     }
 
+    /**
+     * Creates {@link #LOCK_WAITED} when the connection opens rather than on the request that first sets it, so
+     * every request of every connection finds the same attributes (why: {@code RequestGuard.createConnectionState}).
+     */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        ctx.channel().attr(LOCK_WAITED);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request && (busy() || !waiting.isEmpty())) {

@@ -2,6 +2,7 @@ package io.githubcache.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AttributeKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,6 +30,16 @@ class RequestGuardTest {
 
     private static HttpRequest get(String uri) {
         return request("GET", uri);
+    }
+
+    @Test
+    void perConnectionStateExistsBeforeTheFirstRequest() {
+        EmbeddedChannel channel = new EmbeddedChannel(guard);
+
+        // created by channelActive, so the per-request path never takes the "first time" branch
+        assertThat(channel.hasAttr(AttributeKey.valueOf("githubCache.rejected"))).isTrue();
+        assertThat(channel.inboundMessages()).isEmpty();
+        channel.finishAndReleaseAll();
     }
 
     @Test
