@@ -31,15 +31,35 @@ public final class NettyResponses {
      */
     public static FullHttpResponse of(int status, HeaderList lines, byte[] body, Integer headContentLength,
             boolean keepAlive) {
+        return of(status, null, lines, body, headContentLength, keepAlive);
+    }
+
+    /**
+     * @param encodedLines lines sent first, already encoded ({@link #encodedLines}); null for none. Only for a
+     *                     pipeline whose encoder is the {@link ProxyResponseEncoder}.
+     */
+    public static FullHttpResponse of(int status, byte[] encodedLines, HeaderList lines, byte[] body,
+            Integer headContentLength, boolean keepAlive) {
+        HttpHeaders headers = encodedLines == null ? new DefaultHttpHeaders(false) : new BlockHeaders(encodedLines);
+        addLines(headers, lines);
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, headContentLength != null ? headContentLength : body.length);
+        headers.set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(body), headers, EmptyHttpHeaders.INSTANCE);
+    }
+
+    /** These lines as {@link #of} would send them, encoded: for {@link HeaderBlocks}. */
+    static byte[] encodedLines(HeaderList lines) {
         HttpHeaders headers = new DefaultHttpHeaders(false);
+        addLines(headers, lines);
+        return ProxyResponseEncoder.encode(headers);
+    }
+
+    private static void addLines(HttpHeaders headers, HeaderList lines) {
         for (int i = 0; i < lines.size(); i++) {
             if (!ProxyHeaderFilterStrategy.filtered(lines.name(i))) {
                 headers.add(lines.name(i), lines.value(i));
             }
         }
-        headers.set(HttpHeaderNames.CONTENT_LENGTH, headContentLength != null ? headContentLength : body.length);
-        headers.set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                Unpooled.wrappedBuffer(body), headers, EmptyHttpHeaders.INSTANCE);
     }
 }

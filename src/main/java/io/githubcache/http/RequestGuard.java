@@ -76,6 +76,11 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         createConnectionState(ctx);
+        // Camel adds its encoder after this guard: the pipeline is complete only now
+        ChannelHandler encoder = ctx.pipeline().get(ENCODER);
+        if (encoder != null && encoder.getClass() == io.netty.handler.codec.http.HttpResponseEncoder.class) {
+            ctx.pipeline().replace(ENCODER, ENCODER, new ProxyResponseEncoder());
+        }
         if (afterAggregator != null && ctx.pipeline().get(CAMEL_AGGREGATOR) != null
                 && ctx.pipeline().get(afterAggregatorName) == null) {
             ctx.pipeline().addAfter(CAMEL_AGGREGATOR, afterAggregatorName, afterAggregator.get());
@@ -104,6 +109,9 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
      * every write, a fifth of the CPU of a hit in a JFR profile) while still seeing Camel's own responses.
      */
     static final String CAMEL_AGGREGATOR = "aggregator";
+
+    /** The name camel-netty-http gives the response encoder; replaced by {@link ProxyResponseEncoder}. */
+    public static final String ENCODER = "encoder";
 
     /**
      * Swaps Camel's request decoder for {@link StrictRequestDecoder} with the same limits, and puts a read

@@ -8,6 +8,7 @@ import io.githubcache.cache.RequestCachePolicy;
 import io.githubcache.cache.RequestCoalescer;
 import io.githubcache.cache.ResponseCachePolicy;
 import io.githubcache.config.Settings;
+import io.githubcache.http.HeaderBlocks;
 import io.githubcache.ratelimit.RateLimitPolicy;
 import io.githubcache.ratelimit.RateLimitTracker;
 import java.time.Clock;
@@ -15,8 +16,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The long-lived collaborators every route instance shares: one cache, one coalescer, the policies, and the
- * clock (injectable, so tests move time instead of sleeping).
+ * The long-lived collaborators every route instance shares: one cache, one coalescer, the policies, the
+ * encoded lines of hot entries, and the clock (injectable, so tests move time instead of sleeping).
  */
 public record CacheServices(
         Settings settings,
@@ -33,7 +34,8 @@ public record CacheServices(
         RateLimitPolicy rateLimitPolicy,
         CacheEvents events,
         FillLock fillLock,
-        RouteDirectory routes) {
+        RouteDirectory routes,
+        HeaderBlocks headerBlocks) {
 
     public static CacheServices create(Settings s, HttpCache cache, Clock clock, ScheduledExecutorService timer,
             Executor waiterExecutor, CacheEvents events) {
@@ -46,6 +48,7 @@ public record CacheServices(
         return new CacheServices(s, cache, new RequestCoalescer(s.lockAge()), new CacheKeyGenerator(),
                 new RequestCachePolicy(), new ResponseCachePolicy(s.ttl(), s.ttl404(), s.maxEntrySize()),
                 new Freshness(s.staleIfError()), clock, timer, waiterExecutor, new RateLimitTracker(),
-                new RateLimitPolicy(), events, fillLock, new RouteDirectory());
+                new RateLimitPolicy(), events, fillLock, new RouteDirectory(),
+                new HeaderBlocks(HeaderBlocks.DEFAULT_MAX_BYTES));
     }
 }

@@ -2,8 +2,11 @@ package io.githubcache.route;
 
 import io.githubcache.cache.CachedResponse;
 import io.githubcache.cache.RequestCachePolicy;
+import io.githubcache.http.HeaderBlocks;
 import io.githubcache.http.NettyResponses;
 import io.githubcache.http.OutgoingResponse;
+import io.githubcache.http.ProxyResponseEncoder;
+import io.githubcache.http.RequestGuard;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -63,6 +66,11 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     private boolean passedOn;
     /** Pipelined requests that arrived while an earlier one was with the route, in arrival order. */
     private final java.util.ArrayDeque<HttpRequest> waiting = new java.util.ArrayDeque<>();
+    /**
+     * Where entries served from here keep their lines encoded, when this connection's encoder writes such
+     * lines ({@link ProxyResponseEncoder}); otherwise null and every line goes as a header.
+     */
+    private HeaderBlocks encodedLines;
     /** The request of this connection waiting here for another request's revalidation, or null. */
     private Waiter waiter;
 
@@ -106,6 +114,8 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         ctx.channel().attr(LOCK_WAITED);
+        encodedLines = ctx.pipeline().get(RequestGuard.ENCODER) instanceof ProxyResponseEncoder
+                ? services.headerBlocks() : null;
     }
 
     @Override
@@ -249,7 +259,7 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     }
 
     private void answer(ChannelHandlerContext ctx, HttpRequest request, ProxyExchange px, Instant now) {
-        OutgoingResponse out = respond.prepare(px, now);
+        OutgoingResponse out = respond.prepare(px, now, encodedLines);
         send(ctx, request, out);
         respond.recordSent(px, out);
     }
@@ -317,7 +327,7 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     /** Built as the route's binding builds it ({@link NettyResponses}). */
     private static void send(ChannelHandlerContext ctx, HttpRequest request, OutgoingResponse out) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        FullHttpResponse response = NettyResponses.of(out.status(), out.headers(), out.body(),
+        FullHttpResponse response = NettyResponses.of(out.status(), out.encodedLines(), out.headers(), out.body(),
                 out.headContentLength(), keepAlive);
         if (keepAlive) {
             ctx.writeAndFlush(response, ctx.voidPromise());

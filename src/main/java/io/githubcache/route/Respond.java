@@ -10,6 +10,7 @@ import io.githubcache.cache.FillResult;
 import io.githubcache.cache.Freshness;
 import io.githubcache.cache.HeaderList;
 import io.githubcache.cache.RequestCachePolicy;
+import io.githubcache.http.HeaderBlocks;
 import io.githubcache.http.HeaderNames;
 import io.githubcache.http.LinkRewriter;
 import io.githubcache.http.OutgoingResponse;
@@ -65,6 +66,15 @@ public final class Respond implements Processor {
      * of them serves it.
      */
     OutgoingResponse prepare(ProxyExchange px, Instant now) {
+        return prepare(px, now, null);
+    }
+
+    /**
+     * @param blocks where the stored lines of an entry served unchanged are kept encoded (the event loop's
+     *               pipeline encodes them, see {@code ProxyResponseEncoder}); null: every line is in
+     *               {@link OutgoingResponse#headers()}
+     */
+    OutgoingResponse prepare(ProxyExchange px, Instant now, HeaderBlocks blocks) {
         int status = px.responseStatus();
         HeaderList headers = px.responseHeaders();
         byte[] body = px.responseBody();
@@ -90,15 +100,16 @@ public final class Respond implements Processor {
             ttl = Freshness.ttlSeconds(px.entryExpiry(), now);
         }
         CacheStatus cacheStatus = px.status();
-        // one pass over the lines: drop what this response replaces or must not carry, rewrite Link
-        LinkRewriter links = new LinkRewriter(px.upstreamBase(), px.publicBase());
-        HeaderList.Builder lines = HeaderList.builder(headers.size() + 3);
-        for (int i = 0; i < headers.size(); i++) {
-            String name = headers.name(i);
-            if (isStatusHeader(name) || (notModified && isNotIn304(name))) {
-                continue;
-            }
-            lines.add(name, name.equalsIgnoreCase(HeaderNames.LINK) ? links.rewrite(headers.value(i)) : headers.value(i));
+        byte[] encoded = null;
+        HeaderList.Builder lines;
+        if (blocks != null && px.fromCache() && !notModified && !px.isHead() && headers == px.responseHeaders()) {
+            // an entry served as stored: its lines are the same for every request but the status headers
+            HeaderList stored = headers;
+            encoded = blocks.encoded(stored, px.upstreamBase(), px.publicBase(),
+                    () -> storedLines(stored, px, false, 0).build());
+            lines = HeaderList.builder(3);
+        } else {
+            lines = storedLines(headers, px, notModified, 3);
         }
         if (notModified) {
             status = 304;
@@ -115,14 +126,30 @@ public final class Respond implements Processor {
             headLength = body.length;
             body = new byte[0];
         }
-        return new OutgoingResponse(status, lines.build(), body, headLength);
+        return new OutgoingResponse(status, lines.build(), body, headLength, encoded);
+    }
+
+    /** One pass over the stored lines: drop what this response replaces or must not carry, rewrite Link. */
+    private static HeaderList.Builder storedLines(HeaderList headers, ProxyExchange px, boolean notModified, int extra) {
+        LinkRewriter links = new LinkRewriter(px.upstreamBase(), px.publicBase());
+        HeaderList.Builder lines = HeaderList.builder(headers.size() + extra);
+        for (int i = 0; i < headers.size(); i++) {
+            String name = headers.name(i);
+            if (isStatusHeader(name) || (notModified && isNotIn304(name))) {
+                continue;
+            }
+            lines.add(name, name.equalsIgnoreCase(HeaderNames.LINK) ? links.rewrite(headers.value(i)) : headers.value(i));
+        }
+        return lines;
     }
 
     /** Metrics and the access log line for a response that was sent. */
     void recordSent(ProxyExchange px, OutgoingResponse response) {
         services.events().responded(px, response.status());
+        // with encoded lines, the logged response headers (rate limit, ETag) are in the stored lines they came from
+        HeaderList logged = response.encodedLines() != null ? px.responseHeaders() : response.headers();
         AccessLog.log(new AccessLog.Entry(px.remote(), px.method(), px.rawTarget(), px.protocol(), response.status(),
-                px.upstreamStatus(), px.requestHeaders(), response.headers(), px.status(), px.startNanos(),
+                px.upstreamStatus(), px.requestHeaders(), logged, px.status(), px.startNanos(),
                 CacheKeyGenerator.fingerprint(px.key() == null ? CacheKey.ANONYMOUS : px.key().partition())));
     }
 

@@ -58,6 +58,26 @@ class FreshHitHandlerTest extends StubbedProxyTest {
     }
 
     @Test
+    void hitAfterARevalidationHasTheLinesThe304Brought() throws Exception {
+        proxy.get("/repos/o/r");
+        HttpResponse<byte[]> hit = proxy.get("/repos/o/r"); // encodes the entry's lines once
+        proxy.clock().advance(Duration.ofMinutes(2));
+        HttpResponse<byte[]> revalidated = proxy.get("/repos/o/r");
+        int before = exchanges.get();
+
+        HttpResponse<byte[]> hitAfter = proxy.get("/repos/o/r");
+
+        assertThat(status(revalidated)).isEqualTo("REVALIDATED");
+        assertThat(status(hitAfter)).isEqualTo("HIT");
+        assertThat(exchanges.get()).as("served from the event loop").isEqualTo(before);
+        String remaining = hitAfter.headers().firstValue("X-RateLimit-Remaining").orElseThrow();
+        assertThat(remaining).isEqualTo(revalidated.headers().firstValue("X-RateLimit-Remaining").orElseThrow())
+                .isNotEqualTo(hit.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
+        assertThat(hitAfter.headers().allValues("X-RateLimit-Remaining")).hasSize(1);
+        assertThat(upstream.count("/repos/o/r")).isEqualTo(2);
+    }
+
+    @Test
     void hitFromTheEventLoopHasTheRouteHitsHeaderLines() throws Exception {
         String get = "GET /repos/o/r?page=2 HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
         RawHttp.exchange(proxy.port(), get);

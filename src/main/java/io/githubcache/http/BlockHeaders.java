@@ -1,0 +1,24 @@
+package io.githubcache.http;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+
+/**
+ * Response headers whose first lines come already encoded ({@link ProxyResponseEncoder} writes them before
+ * the others). Lookups see only the other lines: the encoded ones never include the framing and hop-by-hop
+ * headers ({@code Content-Length}, {@code Transfer-Encoding}, {@code Connection}), the only ones Netty's
+ * encoder and this proxy look up on a response being sent.
+ */
+public final class BlockHeaders extends DefaultHttpHeaders {
+
+    private final byte[] encodedLines;
+
+    BlockHeaders(byte[] encodedLines) {
+        super(false);
+        this.encodedLines = encodedLines;
+    }
+
+    /** Callers must not modify the array. */
+    byte[] encodedLines() {
+        return encodedLines;
+    }
+}
