@@ -44,7 +44,7 @@ public final class HeaderBlocks {
     }
 
     /** Bytes held, as the bound counts them (after pending evictions run). */
-    long estimatedBytes() {
+    public long estimatedBytes() {
         blocks.cleanUp();
         return blocks.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
     }

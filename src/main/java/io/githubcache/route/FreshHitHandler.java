@@ -68,9 +68,12 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     private final java.util.ArrayDeque<HttpRequest> waiting = new java.util.ArrayDeque<>();
     /**
      * Where entries served from here keep their lines encoded, when this connection's encoder writes such
-     * lines ({@link ProxyResponseEncoder}); otherwise null and every line goes as a header.
+     * lines ({@link ProxyResponseEncoder}); otherwise null and every line goes as a header. Between this
+     * handler and the encoder there is only Camel's request aggregator (inbound): an outbound handler there
+     * that copied a response's headers would drop the encoded lines (camel-netty-http adds one only with the
+     * endpoint's {@code encoders} option, which the route template does not set).
      */
-    private HeaderBlocks encodedLines;
+    private HeaderBlocks headerBlocks;
     /** The request of this connection waiting here for another request's revalidation, or null. */
     private Waiter waiter;
 
@@ -114,7 +117,7 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         ctx.channel().attr(LOCK_WAITED);
-        encodedLines = ctx.pipeline().get(RequestGuard.ENCODER) instanceof ProxyResponseEncoder
+        headerBlocks = ctx.pipeline().get(RequestGuard.ENCODER) instanceof ProxyResponseEncoder
                 ? services.headerBlocks() : null;
     }
 
@@ -259,7 +262,7 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     }
 
     private void answer(ChannelHandlerContext ctx, HttpRequest request, ProxyExchange px, Instant now) {
-        OutgoingResponse out = respond.prepare(px, now, encodedLines);
+        OutgoingResponse out = respond.prepare(px, now, headerBlocks);
         send(ctx, request, out);
         respond.recordSent(px, out);
     }

@@ -59,13 +59,15 @@ class FreshHitHandlerTest extends StubbedProxyTest {
 
     @Test
     void hitAfterARevalidationHasTheLinesThe304Brought() throws Exception {
-        proxy.get("/repos/o/r");
-        HttpResponse<byte[]> hit = proxy.get("/repos/o/r"); // encodes the entry's lines once
+        // a gzip client gets the entry as stored: the event loop sends its lines pre-encoded
+        proxy.get("/repos/o/r", "Accept-Encoding", "gzip");
+        HttpResponse<byte[]> hit = proxy.get("/repos/o/r", "Accept-Encoding", "gzip");
+        assertThat(proxy.app().services().headerBlocks().estimatedBytes()).as("lines encoded").isPositive();
         proxy.clock().advance(Duration.ofMinutes(2));
-        HttpResponse<byte[]> revalidated = proxy.get("/repos/o/r");
+        HttpResponse<byte[]> revalidated = proxy.get("/repos/o/r", "Accept-Encoding", "gzip");
         int before = exchanges.get();
 
-        HttpResponse<byte[]> hitAfter = proxy.get("/repos/o/r");
+        HttpResponse<byte[]> hitAfter = proxy.get("/repos/o/r", "Accept-Encoding", "gzip");
 
         assertThat(status(revalidated)).isEqualTo("REVALIDATED");
         assertThat(status(hitAfter)).isEqualTo("HIT");
@@ -95,6 +97,24 @@ class FreshHitHandlerTest extends StubbedProxyTest {
         assertThat(sortedHeaderLines(direct)).isEqualTo(sortedHeaderLines(routed));
         assertThat(bodyOf(direct)).isEqualTo(bodyOf(routed));
         assertThat(upstream.count()).isEqualTo(1);
+    }
+
+    @Test
+    void preEncodedLinesAreTheRouteHitsLinesInTheirOrder() throws Exception {
+        String get = "GET /repos/o/r?page=2 HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n";
+        RawHttp.exchange(proxy.port(), get);
+        ((TieredEntryStore) proxy.app().services().cache().store()).memory().removeIf(k -> true);
+        int before = exchanges.get();
+
+        String routed = RawHttp.exchange(proxy.port(), get);
+        String direct = RawHttp.exchange(proxy.port(), get);
+        String again = RawHttp.exchange(proxy.port(), get);
+
+        assertThat(exchanges.get()).as("only the first hit went through the route").isEqualTo(before + 1);
+        assertThat(proxy.app().services().headerBlocks().estimatedBytes()).as("lines encoded").isPositive();
+        assertThat(headOf(direct)).containsIgnoringCase("content-encoding: gzip").contains("X-Github-Cache-Status: HIT")
+                .isEqualTo(headOf(routed)).isEqualTo(headOf(again));
+        assertThat(bodyOf(direct)).isEqualTo(bodyOf(routed));
     }
 
     @Test
@@ -292,6 +312,10 @@ class FreshHitHandlerTest extends StubbedProxyTest {
         String head = response.substring(0, response.indexOf("\r\n\r\n"));
         String[] lines = head.split("\r\n");
         return Arrays.stream(lines).map(l -> l.toLowerCase(java.util.Locale.ROOT)).sorted().toList();
+    }
+
+    private static String headOf(String response) {
+        return response.substring(0, response.indexOf("\r\n\r\n"));
     }
 
     private static String bodyOf(String response) {
