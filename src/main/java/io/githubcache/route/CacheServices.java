@@ -2,6 +2,7 @@ package io.githubcache.route;
 
 import io.githubcache.cache.CacheKeyGenerator;
 import io.githubcache.cache.FillLock;
+import io.githubcache.cache.GunzippedCopies;
 import io.githubcache.cache.Freshness;
 import io.githubcache.cache.HttpCache;
 import io.githubcache.cache.RequestCachePolicy;
@@ -17,7 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The long-lived collaborators every route instance shares: one cache, one coalescer, the policies, the
- * encoded lines of hot entries, and the clock (injectable, so tests move time instead of sleeping).
+ * encoded lines and gunzipped bodies of hot entries, and the clock (injectable, so tests move time instead of sleeping).
  */
 public record CacheServices(
         Settings settings,
@@ -35,7 +36,8 @@ public record CacheServices(
         CacheEvents events,
         FillLock fillLock,
         RouteDirectory routes,
-        HeaderBlocks headerBlocks) {
+        HeaderBlocks headerBlocks,
+        GunzippedCopies gunzippedCopies) {
 
     public static CacheServices create(Settings s, HttpCache cache, Clock clock, ScheduledExecutorService timer,
             Executor waiterExecutor, CacheEvents events) {
@@ -49,6 +51,6 @@ public record CacheServices(
                 new RequestCachePolicy(), new ResponseCachePolicy(s.ttl(), s.ttl404(), s.maxEntrySize()),
                 new Freshness(s.staleIfError()), clock, timer, waiterExecutor, new RateLimitTracker(),
                 new RateLimitPolicy(), events, fillLock, new RouteDirectory(),
-                new HeaderBlocks(HeaderBlocks.DEFAULT_MAX_BYTES));
+                new HeaderBlocks(HeaderBlocks.DEFAULT_MAX_BYTES), new GunzippedCopies(GunzippedCopies.DEFAULT_MAX_BYTES));
     }
 }

@@ -7,6 +7,7 @@ import io.githubcache.cache.CachedResponse;
 import io.githubcache.cache.ClientConditionals;
 import io.githubcache.cache.ContentCoding;
 import io.githubcache.cache.FillResult;
+import io.githubcache.cache.GunzippedCopies;
 import io.githubcache.cache.Freshness;
 import io.githubcache.cache.HeaderList;
 import io.githubcache.cache.RequestCachePolicy;
@@ -79,16 +80,25 @@ public final class Respond implements Processor {
         HeaderList headers = px.responseHeaders();
         byte[] body = px.responseBody();
 
+        // whether these lines stay the same for every request served from this entry (see blocks below)
+        boolean sameForEveryRequest = px.fromCache();
         if (ContentCoding.GZIP.equals(ContentCoding.codingOf(headers))
                 && !ContentCoding.accepts(px.requestHeaders().all(HeaderNames.ACCEPT_ENCODING), ContentCoding.GZIP)) {
             try {
-                body = ContentCoding.gunzip(body);
-                headers = headers.without(List.of(HeaderNames.CONTENT_ENCODING));
+                if (px.fromCache()) {
+                    GunzippedCopies.Copy copy = services.gunzippedCopies().of(headers, body);
+                    body = copy.body();
+                    headers = copy.headers();
+                } else {
+                    body = ContentCoding.gunzip(body);
+                    headers = headers.without(List.of(HeaderNames.CONTENT_ENCODING));
+                }
             } catch (UncheckedIOException e) {
                 ProxyError err = ProxyError.badGateway();
                 status = err.status();
                 headers = UpstreamOutcomes.errorHeaders();
                 body = err.body();
+                sameForEveryRequest = false;
             }
         }
         boolean notModified = status == 200 && px.decision() != RequestCachePolicy.Decision.PASS
@@ -102,8 +112,8 @@ public final class Respond implements Processor {
         CacheStatus cacheStatus = px.status();
         byte[] encoded = null;
         HeaderList.Builder lines;
-        if (blocks != null && px.fromCache() && !notModified && !px.isHead() && headers == px.responseHeaders()) {
-            // an entry served as stored: its lines are the same for every request but the status headers
+        if (blocks != null && sameForEveryRequest && !notModified && !px.isHead()) {
+            // an entry served as stored (or its kept gunzipped copy): the same lines but the status headers
             HeaderList stored = headers;
             encoded = blocks.encoded(stored, px.upstreamBase(), px.publicBase(),
                     () -> storedLines(stored, px, false, 0).build());

@@ -100,6 +100,20 @@ class FreshHitHandlerTest extends StubbedProxyTest {
     }
 
     @Test
+    void hitsOfAClientWithoutGzipShareOneInflatedCopy() throws Exception {
+        HttpResponse<byte[]> miss = proxy.get("/repos/o/r");
+        HttpResponse<byte[]> hit = proxy.get("/repos/o/r");
+        HttpResponse<byte[]> again = proxy.get("/repos/o/r");
+
+        assertThat(status(hit)).isEqualTo("HIT");
+        assertThat(body(hit)).isEqualTo(body(miss)).isEqualTo(body(again)).startsWith("{");
+        assertThat(hit.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(again.headers().map()).isEqualTo(hit.headers().map());
+        assertThat(proxy.app().services().gunzippedCopies().estimatedBytes()).as("copy kept").isPositive();
+        assertThat(proxy.app().services().headerBlocks().estimatedBytes()).as("its lines encoded").isPositive();
+    }
+
+    @Test
     void preEncodedLinesAreTheRouteHitsLinesInTheirOrder() throws Exception {
         String get = "GET /repos/o/r?page=2 HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n";
         RawHttp.exchange(proxy.port(), get);
