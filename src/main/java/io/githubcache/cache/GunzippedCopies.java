@@ -1,7 +1,5 @@
 package io.githubcache.cache;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.githubcache.http.HeaderNames;
 import java.util.List;
 
@@ -26,15 +24,10 @@ public final class GunzippedCopies {
     public record Copy(HeaderList storedHeaders, HeaderList headers, byte[] body) {
     }
 
-    private final Cache<byte[], Copy> copies;
+    private final IdentityKeyedCache<byte[], Copy> copies;
 
     public GunzippedCopies(long maxBytes) {
-        this.copies = Caffeine.newBuilder()
-                .weakKeys()
-                .maximumWeight(maxBytes)
-                .weigher((byte[] stored, Copy c) -> c.body().length + 64)
-                .executor(Runnable::run) // maintenance on the caller: no hand-off per hit
-                .build();
+        this.copies = new IdentityKeyedCache<>(maxBytes, c -> c.body().length);
     }
 
     /**
@@ -44,7 +37,7 @@ public final class GunzippedCopies {
      * @throws java.io.UncheckedIOException when the body is not valid gzip
      */
     public Copy of(HeaderList storedHeaders, byte[] storedBody) {
-        Copy c = copies.getIfPresent(storedBody);
+        Copy c = copies.get(storedBody);
         if (c != null && c.storedHeaders() == storedHeaders) {
             return c;
         }
@@ -56,9 +49,8 @@ public final class GunzippedCopies {
         return c;
     }
 
-    /** Bytes held, as the bound counts them (after pending evictions run). */
+    /** Bytes held, as the bound counts them. */
     public long estimatedBytes() {
-        copies.cleanUp();
-        return copies.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+        return copies.estimatedBytes();
     }
 }

@@ -1,8 +1,7 @@
 package io.githubcache.http;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.githubcache.cache.HeaderList;
+import io.githubcache.cache.IdentityKeyedCache;
 import java.util.function.Supplier;
 
 /**
@@ -19,15 +18,10 @@ public final class HeaderBlocks {
     private record Block(byte[] encodedLines, String upstreamBase, String publicBase) {
     }
 
-    private final Cache<HeaderList, Block> blocks;
+    private final IdentityKeyedCache<HeaderList, Block> blocks;
 
     public HeaderBlocks(long maxBytes) {
-        this.blocks = Caffeine.newBuilder()
-                .weakKeys()
-                .maximumWeight(maxBytes)
-                .weigher((HeaderList lines, Block b) -> b.encodedLines().length + 64)
-                .executor(Runnable::run) // maintenance on the caller: no hand-off per hit
-                .build();
+        this.blocks = new IdentityKeyedCache<>(maxBytes, b -> b.encodedLines().length);
     }
 
     /**
@@ -35,7 +29,7 @@ public final class HeaderBlocks {
      * URLs; {@code lines} runs only when there is none yet.
      */
     public byte[] encoded(HeaderList stored, String upstreamBase, String publicBase, Supplier<HeaderList> lines) {
-        Block b = blocks.getIfPresent(stored);
+        Block b = blocks.get(stored);
         if (b == null || !b.upstreamBase().equals(upstreamBase) || !b.publicBase().equals(publicBase)) {
             b = new Block(NettyResponses.encodedLines(lines.get()), upstreamBase, publicBase);
             blocks.put(stored, b);
@@ -43,9 +37,8 @@ public final class HeaderBlocks {
         return b.encodedLines();
     }
 
-    /** Bytes held, as the bound counts them (after pending evictions run). */
+    /** Bytes held, as the bound counts them. */
     public long estimatedBytes() {
-        blocks.cleanUp();
-        return blocks.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+        return blocks.estimatedBytes();
     }
 }

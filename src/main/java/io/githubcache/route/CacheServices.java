@@ -2,8 +2,8 @@ package io.githubcache.route;
 
 import io.githubcache.cache.CacheKeyGenerator;
 import io.githubcache.cache.FillLock;
-import io.githubcache.cache.GunzippedCopies;
 import io.githubcache.cache.Freshness;
+import io.githubcache.cache.GunzippedCopies;
 import io.githubcache.cache.HttpCache;
 import io.githubcache.cache.RequestCachePolicy;
 import io.githubcache.cache.RequestCoalescer;
