@@ -1,5 +1,6 @@
 package io.githubcache;
 
+import io.githubcache.http.HeaderNames;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -31,8 +35,9 @@ import java.util.stream.Stream;
  *
  * <p>It is hermetic: the proxy and the management server on free ports, a fresh cache directory (deleted
  * afterwards), only the route file packaged in the jar (not the working directory's {@code routes/}, whose extra
- * upstreams may name fixed ports), and an upstream URL on a loopback port nothing listens on, so the proxied
- * requests are answered 502 at once and nothing leaves the machine.
+ * upstreams may name fixed ports), and as upstream a GitHub-like server on a loopback port
+ * ({@link CdsTrainingUpstream}), stopped before the last proxied requests so that the refused-connection path is
+ * loaded as well. Nothing leaves the machine, and the run does not wait: it moves its clock past the TTLs.
  */
 final class CdsTraining {
 
@@ -43,14 +48,16 @@ final class CdsTraining {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * What one training run did: each request as {@code "GET <url> -> <status>"}, the statuses alone, and the cache
-     * directory it used (gone by then).
+     * What one training run did: each request as {@code "METHOD <url>[ header: value] -> <status> <cache status>"},
+     * what the training upstream received ({@link CdsTrainingUpstream#received()}), and the cache directory it used
+     * (gone by then).
      */
-    record Result(List<String> requests, List<Integer> statuses, Path cacheDir) {
+    record Result(List<String> requests, List<String> upstreamReceived, Path cacheDir) {
 
         String summary() {
             return "github-cache " + ARGUMENT + ": started on free loopback ports with cache directory " + cacheDir
-                    + " (deleted) and an unreachable upstream, sent " + String.join(", ", requests) + ", stopped";
+                    + " (deleted) and a loopback training upstream, sent " + String.join(", ", requests)
+                    + ", stopped";
         }
     }
 
@@ -72,19 +79,20 @@ final class CdsTraining {
     /** {@link #run()} with more settings over the training ones (tests). */
     static Result run(Map<String, String> moreSettings) throws Exception {
         Path cacheDir = Files.createTempDirectory("github-cache-cds-training");
-        try {
+        try (CdsTrainingUpstream upstream = CdsTrainingUpstream.start()) {
             int port = freePort();
             int managementPort = freePort(port);
             Map<String, String> settings = new HashMap<>();
             settings.put("github.cache.port", Integer.toString(port));
             settings.put("github.cache.store", "disk"); // not a Redis the environment may name
             settings.put("github.cache.dir", cacheDir.toString());
-            settings.put("github.cache.upstream-url", "http://" + LOOPBACK + ":" + freePort(port, managementPort));
+            settings.put("github.cache.upstream-url", upstream.baseUrl());
             settings.put("camel.management.host", LOOPBACK);
             settings.put("camel.management.port", Integer.toString(managementPort));
             settings.put(GithubCacheMain.ROUTES_PATTERN_KEY, "classpath:" + GithubCacheMain.PACKAGED_ROUTES);
             settings.putAll(moreSettings);
-            GithubCacheMain app = new GithubCacheMain(settings, Clock.systemUTC());
+            SteppedClock clock = new SteppedClock();
+            GithubCacheMain app = new GithubCacheMain(settings, clock);
             try {
                 app.start();
             } catch (Exception e) {
@@ -97,11 +105,8 @@ final class CdsTraining {
                 throw failure;
             }
             try {
-                String proxy = "http://" + LOOPBACK + ":" + port;
-                String management = "http://" + LOOPBACK + ":" + managementPort;
-                return send(cacheDir, proxy + "/repos/github-cache/cds-training",
-                        proxy + "/repos/github-cache/cds-training", management + "/observe/health",
-                        management + "/observe/metrics");
+                return train(new Client("http://" + LOOPBACK + ":" + port, "http://" + LOOPBACK + ":" + managementPort),
+                        upstream, clock, cacheDir);
             } finally {
                 app.stop();
             }
@@ -110,6 +115,33 @@ final class CdsTraining {
         }
     }
 
+    /**
+     * The requests of a day's work, in an order that takes each path of the route once: a miss stored, hits (gzip,
+     * plain, {@code HEAD}, a client's own {@code If-None-Match}), a {@code 404} stored, a write passed on; then,
+     * with the clock a TTL further, a revalidation answered {@code 304} and a stale answer on a {@code 503}; then,
+     * with the upstream gone, a stale answer and a {@code 502} on refused connections; then the management server.
+     */
+    private static Result train(Client c, CdsTrainingUpstream upstream, SteppedClock clock, Path cacheDir)
+            throws IOException, InterruptedException {
+        String repo = c.proxy + CdsTrainingUpstream.REPO;
+        c.send("GET", repo, "Accept-Encoding", "gzip");
+        c.send("GET", repo, "Accept-Encoding", "gzip");
+        c.send("GET", repo);
+        c.send("HEAD", repo, "Accept-Encoding", "gzip");
+        c.send("GET", repo, "If-None-Match", CdsTrainingUpstream.ETAG);
+        c.send("GET", c.proxy + CdsTrainingUpstream.MISSING);
+        c.send("GET", c.proxy + CdsTrainingUpstream.FLAKY, "Accept-Encoding", "gzip");
+        c.send("POST", c.proxy + CdsTrainingUpstream.REPO + "/issues");
+        clock.advance(Duration.ofMinutes(2)); // past every default TTL
+        c.send("GET", repo, "Accept-Encoding", "gzip");
+        c.send("GET", c.proxy + CdsTrainingUpstream.FLAKY, "Accept-Encoding", "gzip");
+        upstream.close();
+        c.send("GET", c.proxy + CdsTrainingUpstream.MISSING);
+        c.send("GET", c.proxy + "/repos/github-cache/cds-training-never-seen");
+        c.send("GET", c.management + "/observe/health");
+        c.send("GET", c.management + "/observe/metrics");
+        return new Result(List.copyOf(c.requests), upstream.received(), cacheDir);
+    }
     /** {@link Application#main} with {@link #ARGUMENT}: the exit code of the run. */
     static int runAndReport() {
         try {
@@ -124,19 +156,55 @@ final class CdsTraining {
         }
     }
 
-    /** GETs each URL in turn; any HTTP answer counts (the classes are loaded), no answer fails the run. */
-    private static Result send(Path cacheDir, String... urls) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    /** Sends the training requests one at a time and notes each answer; no answer at all fails the run. */
+    private static final class Client {
+        private final String proxy;
+        private final String management;
+        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(REQUEST_TIMEOUT).build();
-        List<String> requests = new ArrayList<>();
-        List<Integer> statuses = new ArrayList<>();
-        for (String url : urls) {
-            HttpRequest get = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT).GET().build();
-            int status = client.send(get, HttpResponse.BodyHandlers.discarding()).statusCode();
-            requests.add("GET " + url + " -> " + status);
-            statuses.add(status);
+        private final List<String> requests = new ArrayList<>();
+
+        Client(String proxy, String management) {
+            this.proxy = proxy;
+            this.management = management;
         }
-        return new Result(List.copyOf(requests), List.copyOf(statuses), cacheDir);
+
+        void send(String method, String url, String... headers) throws IOException, InterruptedException {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
+                    .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}")
+                            : HttpRequest.BodyPublishers.noBody());
+            if (headers.length > 0) {
+                request.headers(headers);
+            }
+            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            String cacheStatus = response.headers().firstValue(HeaderNames.X_GITHUB_CACHE_STATUS).orElse("-");
+            requests.add(method + " " + url + (headers.length > 0 ? " " + String.join(": ", headers) : "")
+                    + " -> " + response.statusCode() + " " + cacheStatus);
+        }
+    }
+
+    /** The system clock plus an offset the run moves forward, to expire what it stored without waiting. */
+    private static final class SteppedClock extends Clock {
+        private volatile Duration offset = Duration.ZERO;
+
+        void advance(Duration d) {
+            offset = offset.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
     }
 
     /** A port that was free a moment ago and is none of {@code taken}. */

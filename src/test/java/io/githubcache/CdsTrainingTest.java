@@ -15,17 +15,33 @@ import org.junit.jupiter.api.Test;
 class CdsTrainingTest {
 
     @Test
-    void servesTheProxyAndManagementRequestsThenStopsAndDeletesItsCacheDirectory() throws Exception {
+    void takesEachPathOfTheRouteOnceThenStopsAndDeletesItsCacheDirectory() throws Exception {
         List<Path> before = trainingDirectories();
 
         CdsTraining.Result result = CdsTraining.run();
 
-        // the upstream port refuses connections: 502 at once; the management server answers itself
-        assertThat(result.statuses()).containsExactly(502, 502, 200, 200);
-        assertThat(result.requests()).hasSize(4);
-        assertThat(result.requests().get(0)).matches("GET http://127\\.0\\.0\\.1:\\d+/repos/\\S+ -> 502");
-        assertThat(result.requests().get(2)).matches("GET http://127\\.0\\.0\\.1:\\d+/observe/health -> 200");
-        assertThat(result.requests().get(3)).matches("GET http://127\\.0\\.0\\.1:\\d+/observe/metrics -> 200");
+        assertThat(result.requests()).extracting(r -> r.substring(r.indexOf(" -> ") + 4)).containsExactly(
+                "200 MISS", // stored
+                "200 HIT", "200 HIT", "200 HIT", // gzip, gunzipped, HEAD
+                "304 HIT", // the client's own If-None-Match
+                "404 MISS", "200 MISS", // 404 stored; the flaky path stored
+                "201 BYPASS", // a write, passed on
+                "200 REVALIDATED", // TTL past: the upstream answered 304
+                "200 STALE", // TTL past: the upstream answered 503
+                "404 STALE", // upstream gone: refused connection
+                "502 MISS", // upstream gone, nothing stored
+                "200 -", "200 -"); // management: health, metrics
+        assertThat(result.requests().get(0)).matches(
+                "GET http://127\\.0\\.0\\.1:\\d+/repos/github-cache/cds-training Accept-Encoding: gzip -> 200 MISS");
+        assertThat(result.requests().get(13)).matches("GET http://127\\.0\\.0\\.1:\\d+/observe/metrics -> 200 -");
+        // what reached the upstream: one request per miss, the revalidation conditional, nothing after it stopped
+        assertThat(result.upstreamReceived()).containsExactly(
+                "GET /repos/github-cache/cds-training",
+                "GET /repos/github-cache/cds-training-missing",
+                "GET /repos/github-cache/cds-training-flaky",
+                "POST /repos/github-cache/cds-training/issues",
+                "GET /repos/github-cache/cds-training conditional",
+                "GET /repos/github-cache/cds-training-flaky conditional");
         assertThat(result.cacheDir()).doesNotExist();
         assertThat(trainingDirectories()).isEqualTo(before);
         assertThat(result.summary()).startsWith("github-cache --cds-training-run: started")
