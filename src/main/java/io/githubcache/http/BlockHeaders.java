@@ -10,6 +10,9 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
  */
 public final class BlockHeaders extends DefaultHttpHeaders {
 
+    /** The empty block: headers that are all ordinary lines. */
+    static final byte[] NO_LINES = new byte[0];
+
     private final byte[] encodedLines;
 
     BlockHeaders(byte[] encodedLines) {

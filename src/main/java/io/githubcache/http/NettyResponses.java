@@ -3,7 +3,6 @@ package io.githubcache.http;
 import io.githubcache.cache.HeaderList;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -35,12 +34,15 @@ public final class NettyResponses {
     }
 
     /**
-     * @param encodedLines lines sent first, already encoded ({@link #encodedLines}); null for none. Only for a
-     *                     pipeline whose encoder is the {@link ProxyResponseEncoder}.
+     * @param encodedLines lines sent first, already encoded ({@link #encodedLines}); null for none. Other than
+     *                     none, only for a pipeline whose encoder is the {@link ProxyResponseEncoder}.
      */
     public static FullHttpResponse of(int status, byte[] encodedLines, HeaderList lines, byte[] body,
             Integer headContentLength, boolean keepAlive) {
-        HttpHeaders headers = encodedLines == null ? new DefaultHttpHeaders(false) : new BlockHeaders(encodedLines);
+        // always BlockHeaders, an empty block for none: Netty's encoder then sees one headers class, and the JIT
+        // does not discard the compiled hit path when the first answer of another kind (a 304, a revalidated
+        // entry) goes out with a second class (class-check traps, see BENCHMARKS.md "What bounds the hit p99")
+        HttpHeaders headers = new BlockHeaders(encodedLines == null ? BlockHeaders.NO_LINES : encodedLines);
         addLines(headers, lines);
         headers.set(HttpHeaderNames.CONTENT_LENGTH, headContentLength != null ? headContentLength : body.length);
         headers.set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
@@ -50,7 +52,7 @@ public final class NettyResponses {
 
     /** These lines as {@link #of} would send them, encoded: for {@link HeaderBlocks}. */
     static byte[] encodedLines(HeaderList lines) {
-        HttpHeaders headers = new DefaultHttpHeaders(false);
+        HttpHeaders headers = new BlockHeaders(BlockHeaders.NO_LINES);
         addLines(headers, lines);
         return ProxyResponseEncoder.encode(headers);
     }

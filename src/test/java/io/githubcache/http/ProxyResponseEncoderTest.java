@@ -82,6 +82,18 @@ class ProxyResponseEncoderTest {
     }
 
     @Test
+    void everyResponseCarriesTheOneHeadersClassTheEncoderIsCompiledFor() {
+        var withoutBlock = NettyResponses.of(304, STATUS_LINES, new byte[0], null, true);
+        var withBlock = NettyResponses.of(200, NettyResponses.encodedLines(STORED), STATUS_LINES, BODY, null, true);
+
+        assertThat(withoutBlock.headers()).isExactlyInstanceOf(BlockHeaders.class);
+        assertThat(((BlockHeaders) withoutBlock.headers()).encodedLines()).isEmpty();
+        assertThat(withBlock.headers()).isExactlyInstanceOf(BlockHeaders.class);
+        withoutBlock.release();
+        withBlock.release();
+    }
+
+    @Test
     void lookupsOnBlockHeadersSeeOnlyTheirOwnLines() {
         var response = NettyResponses.of(200, NettyResponses.encodedLines(STORED), STATUS_LINES, BODY, null, true);
 
