@@ -32,6 +32,7 @@ final class CdsTrainingUpstream implements AutoCloseable {
     static final String MISSING = "/repos/github-cache/cds-training-missing";
     static final String FLAKY = "/repos/github-cache/cds-training-flaky";
     static final String ETAG = "\"cds-training-1\"";
+    private static final String LOOPBACK = "127.0.0.1";
 
     private static final byte[] JSON = ("{\"id\":1,\"name\":\"cds-training\",\"full_name\":\"github-cache/cds-training\","
             + "\"private\":false,\"description\":\"the CDS archive's training repository\"}")
@@ -39,6 +40,7 @@ final class CdsTrainingUpstream implements AutoCloseable {
     private static final byte[] GZIPPED_JSON = gzip(JSON);
     private static final byte[] NOT_FOUND = "{\"message\":\"Not Found\",\"documentation_url\":\"https://docs.github.com\"}"
             .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] UNAVAILABLE = "{\"message\":\"Service Unavailable\"}".getBytes(StandardCharsets.UTF_8);
 
     private final HttpServer server;
     private final List<String> received = new CopyOnWriteArrayList<>();
@@ -50,7 +52,9 @@ final class CdsTrainingUpstream implements AutoCloseable {
 
     /** Starts it on a free loopback port. */
     static CdsTrainingUpstream start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        // 127.0.0.1 by name, not getLoopbackAddress(): with IPv6 preferred that is ::1, and the URL below would
+        // need brackets
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0), 16);
         CdsTrainingUpstream upstream = new CdsTrainingUpstream(server);
         server.createContext("/", upstream::handle);
         server.start();
@@ -58,7 +62,7 @@ final class CdsTrainingUpstream implements AutoCloseable {
     }
 
     String baseUrl() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+        return "http://" + LOOPBACK + ":" + server.getAddress().getPort();
     }
 
     /** What it received, in order. */
@@ -93,7 +97,7 @@ final class CdsTrainingUpstream implements AutoCloseable {
             } else if (path.equals(MISSING)) {
                 send(exchange, 404, NOT_FOUND);
             } else if (path.equals(FLAKY) && flakyRequests.incrementAndGet() > 1) {
-                send(exchange, 503, NOT_FOUND);
+                send(exchange, 503, UNAVAILABLE);
             } else {
                 out.add("ETag", ETAG);
                 out.add("Last-Modified", "Thu, 01 Jan 2026 00:00:00 GMT");
@@ -113,7 +117,7 @@ final class CdsTrainingUpstream implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
+        boolean head = "HEAD".equals(exchange.getRequestMethod()); // none today: the script's HEAD is a hit
         exchange.sendResponseHeaders(status, head ? -1 : body.length);
         if (!head) {
             try (OutputStream os = exchange.getResponseBody()) {

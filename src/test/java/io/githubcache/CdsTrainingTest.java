@@ -31,6 +31,7 @@ class CdsTrainingTest {
                 "404 STALE", // upstream gone: refused connection
                 "502 MISS", // upstream gone, nothing stored
                 "200 -", "200 -"); // management: health, metrics
+        assertThat(result.unexpected()).isEmpty();
         assertThat(result.requests().get(0)).matches(
                 "GET http://127\\.0\\.0\\.1:\\d+/repos/github-cache/cds-training Accept-Encoding: gzip -> 200 MISS");
         assertThat(result.requests().get(13)).matches("GET http://127\\.0\\.0\\.1:\\d+/observe/metrics -> 200 -");
@@ -46,6 +47,17 @@ class CdsTrainingTest {
         assertThat(trainingDirectories()).isEqualTo(before);
         assertThat(result.summary()).startsWith("github-cache --cds-training-run: started")
                 .contains(result.cacheDir() + " (deleted)").contains("/observe/metrics -> 200").doesNotContain("\n");
+    }
+
+    @Test
+    void answersOtherThanExpectedAreListedWithWhatWasExpected() {
+        CdsTraining.Result result = new CdsTraining.Result(
+                List.of("GET http://127.0.0.1:1/a -> 200 MISS", "GET http://127.0.0.1:1/a -> 200 MISS"),
+                List.of(), Path.of("/tmp/x"));
+
+        assertThat(result.unexpected()).hasSize(CdsTraining.EXPECTED.size() - 1)
+                .first().isEqualTo("GET http://127.0.0.1:1/a -> 200 MISS (expected 200 HIT)");
+        assertThat(result.unexpected()).last().isEqualTo("(not sent) (expected 200 -)");
     }
 
     @Test
