@@ -39,9 +39,11 @@ public final class NettyResponses {
      */
     public static FullHttpResponse of(int status, byte[] encodedLines, HeaderList lines, byte[] body,
             Integer headContentLength, boolean keepAlive) {
-        // always BlockHeaders, an empty block for none: Netty's encoder then sees one headers class, and the JIT
-        // does not discard the compiled hit path when the first answer of another kind (a 304, a revalidated
-        // entry) goes out with a second class (class-check traps, see BENCHMARKS.md "What bounds the hit p99")
+        // always BlockHeaders, an empty block for none (RequestGuard's rejections too): the responses this proxy
+        // builds reach Netty's encoder with one headers class, so the JIT does not discard the compiled hit path
+        // when the first answer of another kind (a 304, a revalidated entry) goes out (class-check traps, see
+        // BENCHMARKS.md "What bounds the hit p99"). Netty's and Camel's own answers (100 Continue, 413, 400,
+        // 503 while suspended) still bring DefaultHttpHeaders.
         HttpHeaders headers = new BlockHeaders(encodedLines == null ? BlockHeaders.NO_LINES : encodedLines);
         addLines(headers, lines);
         headers.set(HttpHeaderNames.CONTENT_LENGTH, headContentLength != null ? headContentLength : body.length);

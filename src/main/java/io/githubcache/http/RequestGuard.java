@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -222,8 +223,10 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     private static void reject(ChannelHandlerContext ctx, HttpRequest request, ProxyError error) {
         byte[] body = error.body();
+        // BlockHeaders like every other response of this proxy: one headers class for the encoder (NettyResponses)
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(error.status()), Unpooled.wrappedBuffer(body));
+                HttpResponseStatus.valueOf(error.status()), Unpooled.wrappedBuffer(body),
+                new BlockHeaders(BlockHeaders.NO_LINES), EmptyHttpHeaders.INSTANCE);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
@@ -39,6 +40,21 @@ class RequestGuardTest {
         // created by channelActive, so the per-request path never takes the "first time" branch
         assertThat(channel.hasAttr(AttributeKey.valueOf("githubCache.rejected"))).isTrue();
         assertThat(channel.inboundMessages()).isEmpty();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRejectionIsWrittenWithTheHeadersClassOfEveryOtherResponse() {
+        EmbeddedChannel channel = new EmbeddedChannel(guard);
+
+        channel.writeInbound(request("TRACE", "/repos/o/r"));
+
+        FullHttpResponse response = channel.readOutbound();
+        assertThat(response.status().code()).isEqualTo(405);
+        assertThat(response.headers()).isExactlyInstanceOf(BlockHeaders.class);
+        assertThat(response.headers().get(HeaderNames.X_GITHUB_CACHE_STATUS)).isNotNull();
+        assertThat(response.headers().get("Connection")).isEqualTo("close");
+        response.release();
         channel.finishAndReleaseAll();
     }
 
