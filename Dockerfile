@@ -35,9 +35,9 @@ COPY --from=build /build/target/github-cache.jar /app/github-cache.jar
 COPY routes /app/routes
 # Class-data-sharing archive (AppCDS): the classes a training run of the jar loads, already parsed and verified;
 # startup to the first served request takes about half as long (io.githubcache.CdsTraining: free loopback ports,
-# a throwaway cache directory, a GitHub-like upstream on a loopback port; nothing leaves the build). The JVM accepts the archive
-# only from the same JVM and for the jar at the same path, size and time: so it is made here, by this image's
-# JVM, at the jar's final path, not copied from the build stage.
+# a throwaway cache directory, a GitHub-like upstream on a loopback port; nothing leaves the build). The JVM
+# accepts the archive only from the same JVM and for the jar at the same path, size and time: so it is made here,
+# by this image's JVM, at the jar's final path, not copied from the build stage.
 # -Xmx512m: the archive is refused by a JVM whose UseCompressedOops differs, i.e. one with a heap of 32 GB or
 # more; MaxRAMPercentage=75 stays below that in any container under about 42 GB, but a large builder might not.
 # A JVM without a base archive of its own (lib/server/classes.jsa) writes none, with only a warning: the test
