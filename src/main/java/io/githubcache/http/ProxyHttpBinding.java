@@ -138,6 +138,12 @@ public final class ProxyHttpBinding extends DefaultNettyHttpBinding {
     @Override
     public HttpResponse toNettyResponse(Message message, NettyHttpConfiguration configuration) throws Exception {
         Exchange exchange = message.getExchange();
+        // Connection is hop-by-hop: the upstream producer marks the exchange "close when complete" when the upstream
+        // closes its own connection, and the consumer would then close the client's connection too, after an answer
+        // that says keep-alive (the client's next request met a closed connection). Only the client's own
+        // Connection header decides, below and in Camel's binding.
+        exchange.removeProperty(NettyHttpConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE);
+        message.removeHeader(NettyHttpConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE);
         OutgoingResponse answer = exchange.getProperty(OutgoingResponse.PROPERTY, OutgoingResponse.class);
         if (answer != null && message.getBody() == answer.body() && exchange.getException() == null) {
             String connection = exchange.getProperty(NettyHttpConstants.CONNECTION, String.class);

@@ -216,6 +216,48 @@ class ProxyingEndToEndTest extends StubbedProxyTest {
         assertThat(upstream.count()).isEqualTo(1);
     }
 
+    /**
+     * {@code Connection} is hop-by-hop: an upstream that closes its connection after each answer must not close the
+     * client's. camel-netty-http's producer marks such an exchange "close the channel when complete", and its
+     * consumer then closed the client connection after an answer that said keep-alive: a client's next request on
+     * it met a closed connection (the JDK client then sent it again, a second upstream request; a POST failed).
+     */
+    @Test
+    void anUpstreamThatClosesItsConnectionsDoesNotCloseTheClients() throws Exception {
+        String json = "{\"message\":\"Validation Failed\"}";
+        String raw = "HTTP/1.1 422 Unprocessable Entity\r\nContent-Type: application/json; charset=utf-8\r\n"
+                + "Content-Length: " + json.length() + "\r\nConnection: close\r\n\r\n" + json;
+        try (RawUpstream upstream = new RawUpstream(raw);
+                ProxyHarness p = ProxyHarness.start(upstream.url());
+                java.net.Socket client = new java.net.Socket("127.0.0.1", p.port())) {
+            client.setSoTimeout(10_000);
+            java.io.InputStream in = client.getInputStream();
+            for (String path : List.of("/repos/o/r/pulls/1", "/repos/o/r/pulls/2", "/repos/o/r/pulls/3")) {
+                client.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: cache.internal\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                String head = readHead(in);
+                assertThat(head).as("answer to %s on the same connection", path).isNotNull()
+                        .startsWith("HTTP/1.1 422").containsIgnoringCase("connection: keep-alive");
+                int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+                assertThat(new String(in.readNBytes(length), StandardCharsets.UTF_8)).isEqualTo(json);
+            }
+            assertThat(upstream.count()).isEqualTo(3);
+        }
+    }
+
+    /** The head of the next response on {@code in}, or null if the connection closed first. */
+    private static String readHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.append((char) b);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                return head.toString();
+            }
+        }
+        return null;
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {201, 204, 401, 422})
     void nonCacheableStatusComesBackIntactAndIsNotStored(int code) throws Exception {
