@@ -41,12 +41,26 @@ public final class GunzippedCopies {
         if (c != null && c.storedHeaders() == storedHeaders) {
             return c;
         }
-        byte[] body = c != null ? c.body() : ContentCoding.gunzip(storedBody);
-        c = new Copy(storedHeaders, storedHeaders.without(CONTENT_ENCODING), body);
-        if (body.length <= MAX_COPIED_BYTES) {
+        c = c != null ? new Copy(storedHeaders, withoutCoding(storedHeaders), c.body())
+                : inflated(storedHeaders, storedBody);
+        if (c.body().length <= MAX_COPIED_BYTES) {
             copies.put(storedBody, c);
         }
         return c;
+    }
+
+    /**
+     * A gzip answer as a client without gzip gets it, made now and kept nowhere (an answer not served from
+     * the cache, or {@link #of} making its copy).
+     *
+     * @throws java.io.UncheckedIOException when the body is not valid gzip
+     */
+    public static Copy inflated(HeaderList headers, byte[] gzipBody) {
+        return new Copy(headers, withoutCoding(headers), ContentCoding.gunzip(gzipBody));
+    }
+
+    private static HeaderList withoutCoding(HeaderList headers) {
+        return headers.without(CONTENT_ENCODING);
     }
 
     /** Bytes held, as the bound counts them. */

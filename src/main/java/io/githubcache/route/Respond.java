@@ -85,14 +85,10 @@ public final class Respond implements Processor {
         if (ContentCoding.GZIP.equals(ContentCoding.codingOf(headers))
                 && !ContentCoding.accepts(px.requestHeaders().all(HeaderNames.ACCEPT_ENCODING), ContentCoding.GZIP)) {
             try {
-                if (px.fromCache()) {
-                    GunzippedCopies.Copy copy = services.gunzippedCopies().of(headers, body);
-                    body = copy.body();
-                    headers = copy.headers();
-                } else {
-                    body = ContentCoding.gunzip(body);
-                    headers = headers.without(List.of(HeaderNames.CONTENT_ENCODING));
-                }
+                GunzippedCopies.Copy copy = px.fromCache() ? services.gunzippedCopies().of(headers, body)
+                        : GunzippedCopies.inflated(headers, body);
+                body = copy.body();
+                headers = copy.headers();
             } catch (UncheckedIOException e) {
                 ProxyError err = ProxyError.badGateway();
                 status = err.status();
