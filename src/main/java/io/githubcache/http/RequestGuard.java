@@ -1,20 +1,16 @@
 package io.githubcache.http;
 
+import io.githubcache.cache.HeaderList;
 import io.githubcache.log.AccessLog;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -222,16 +218,13 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     }
 
     private static void reject(ChannelHandlerContext ctx, HttpRequest request, ProxyError error) {
-        byte[] body = error.body();
-        // BlockHeaders like every other response of this proxy: one headers class for the encoder (NettyResponses)
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(error.status()), Unpooled.wrappedBuffer(body),
-                new BlockHeaders(BlockHeaders.NO_LINES), EmptyHttpHeaders.INSTANCE);
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
-        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        response.headers().set(HeaderNames.X_GITHUB_CACHE_STATUS, StatusHeaders.REJECTED_STATUS.headerValue());
-        response.headers().set(HeaderNames.CACHE_STATUS, StatusHeaders.rejectedCacheStatus());
+        HeaderList lines = HeaderList.builder(3)
+                .add(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
+                .add(HeaderNames.X_GITHUB_CACHE_STATUS, StatusHeaders.REJECTED_STATUS.headerValue())
+                .add(HeaderNames.CACHE_STATUS, StatusHeaders.rejectedCacheStatus())
+                .build();
+        // built as every other answer of this proxy (one headers class for the encoder), then the connection closes
+        FullHttpResponse response = NettyResponses.of(error.status(), lines, error.body(), null, false);
         AccessLog.rejected(ctx.channel().remoteAddress(), request, error.status());
         // write from the tail so the response passes through the HTTP encoder
         ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
