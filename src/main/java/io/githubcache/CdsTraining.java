@@ -176,9 +176,10 @@ final class CdsTraining {
         try {
             Result result = run();
             System.err.println(result.summary());
-            if (!result.unexpected().isEmpty()) {
+            List<String> unexpected = result.unexpected();
+            if (!unexpected.isEmpty()) {
                 System.err.println("github-cache " + ARGUMENT + " warning: answers other than expected, the archive may"
-                        + " lack the classes of their paths: " + String.join(", ", result.unexpected()));
+                        + " lack the classes of their paths: " + String.join(", ", unexpected));
             }
             return 0;
         } catch (NotStartedException e) {

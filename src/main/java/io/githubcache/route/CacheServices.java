@@ -18,7 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The long-lived collaborators every route instance shares: one cache, one coalescer, the policies, the
- * encoded lines and gunzipped bodies of hot entries, and the clock (injectable, so tests move time instead of sleeping).
+ * encoded lines and gunzipped bodies of hot entries, and the clock (injectable, so tests move time instead of
+ * sleeping).
  */
 public record CacheServices(
         Settings settings,
