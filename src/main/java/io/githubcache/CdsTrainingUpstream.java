@@ -3,17 +3,15 @@ package io.githubcache;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
+import io.githubcache.cache.ContentCoding;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The upstream of the CDS training run ({@link CdsTraining}): a GitHub-like API on a loopback port, so that the
@@ -38,7 +36,7 @@ final class CdsTrainingUpstream implements AutoCloseable {
     private static final byte[] JSON = ("{\"id\":1,\"name\":\"cds-training\",\"full_name\":\"github-cache/cds-training\","
             + "\"private\":false,\"description\":\"the CDS archive's training repository\"}")
             .getBytes(StandardCharsets.UTF_8);
-    private static final byte[] GZIPPED_JSON = gzip(JSON);
+    private static final byte[] GZIPPED_JSON = ContentCoding.gzip(JSON);
     private static final byte[] NOT_FOUND = "{\"message\":\"Not Found\",\"documentation_url\":\"https://docs.github.com\"}"
             .getBytes(StandardCharsets.UTF_8);
     private static final byte[] UNAVAILABLE = "{\"message\":\"Service Unavailable\"}".getBytes(StandardCharsets.UTF_8);
@@ -125,15 +123,5 @@ final class CdsTrainingUpstream implements AutoCloseable {
                 os.write(body);
             }
         }
-    }
-
-    private static byte[] gzip(byte[] data) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-            gz.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // in memory
-        }
-        return bytes.toByteArray();
     }
 }

@@ -2,11 +2,13 @@ package io.githubcache.cache;
 
 import io.githubcache.http.HeaderNames;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Content coding, chosen so that a compressed body never reaches a client that cannot decode it, without
@@ -74,6 +76,17 @@ public final class ContentCoding {
             return explicit > 0;
         }
         return star != null && star > 0;
+    }
+
+    /** The body gzip-compressed, as GitHub sends it to clients that accept gzip (stubs and the CDS training). */
+    public static byte[] gzip(byte[] plain) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(plain);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in memory
+        }
+        return out.toByteArray();
     }
 
     public static byte[] gunzip(byte[] gz) {

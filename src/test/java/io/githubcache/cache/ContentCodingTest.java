@@ -125,6 +125,18 @@ class ContentCodingTest {
     }
 
     @Test
+    void gzipIsReadByTheJdksGzipStream() throws IOException {
+        byte[] plain = "{\"login\":\"octocat\"}".repeat(20).getBytes(StandardCharsets.UTF_8);
+
+        byte[] gz = ContentCoding.gzip(plain);
+
+        assertThat(gz.length).isLessThan(plain.length);
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+            assertThat(in.readAllBytes()).isEqualTo(plain);
+        }
+    }
+
+    @Test
     void gunzipOfEmptyGzipStreamIsEmpty() throws IOException {
         assertThat(ContentCoding.gunzip(gzip(new byte[0]))).isEmpty();
     }

@@ -3,26 +3,13 @@ package io.githubcache.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 class GunzippedCopiesTest {
 
     private final GunzippedCopies copies = new GunzippedCopies(GunzippedCopies.DEFAULT_MAX_BYTES);
-
-    private static byte[] gzip(byte[] plain) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(plain);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
 
     private static HeaderList stored(String etag) {
         return HeaderList.builder(3).add("Content-Type", "application/json").add("Content-Encoding", "gzip")
@@ -32,7 +19,7 @@ class GunzippedCopiesTest {
     @Test
     void aHotEntryIsInflatedOnce() {
         byte[] plain = "{\"id\":1}".getBytes(StandardCharsets.UTF_8);
-        byte[] body = gzip(plain);
+        byte[] body = ContentCoding.gzip(plain);
         HeaderList lines = stored("\"a\"");
 
         GunzippedCopies.Copy first = copies.of(lines, body);
@@ -48,7 +35,7 @@ class GunzippedCopiesTest {
 
     @Test
     void revalidatedLinesAreTakenWithTheBodyKept() {
-        byte[] body = gzip("{\"id\":1}".getBytes(StandardCharsets.UTF_8));
+        byte[] body = ContentCoding.gzip("{\"id\":1}".getBytes(StandardCharsets.UTF_8));
         GunzippedCopies.Copy before = copies.of(stored("\"a\""), body);
 
         // a 304 keeps the stored body and brings new lines
@@ -60,7 +47,7 @@ class GunzippedCopiesTest {
 
     @Test
     void largeBodiesAreNotKept() {
-        byte[] body = gzip(new byte[GunzippedCopies.MAX_COPIED_BYTES + 1]);
+        byte[] body = ContentCoding.gzip(new byte[GunzippedCopies.MAX_COPIED_BYTES + 1]);
         HeaderList lines = stored("\"a\"");
 
         assertThat(copies.of(lines, body).body()).isNotSameAs(copies.of(lines, body).body());

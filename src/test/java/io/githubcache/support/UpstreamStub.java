@@ -2,7 +2,7 @@ package io.githubcache.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
+import io.githubcache.cache.ContentCoding;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * A GitHub-like upstream on a loopback port (JDK HttpServer): serves JSON with an ETag per path, answers
@@ -234,7 +233,7 @@ public final class UpstreamStub implements AutoCloseable {
         String ae = ex.getRequestHeaders().getFirst("Accept-Encoding");
         if (gzip && ae != null && ae.contains("gzip") && body.length > 0
                 && !ex.getResponseHeaders().containsKey("Content-Encoding")) {
-            out = gzip(body);
+            out = ContentCoding.gzip(body);
             ex.getResponseHeaders().add("Content-Encoding", "gzip");
         }
         if (head) {
@@ -255,18 +254,6 @@ public final class UpstreamStub implements AutoCloseable {
         ex.sendResponseHeaders(status, b.length);
         try (OutputStream os = ex.getResponseBody()) {
             os.write(b);
-        }
-    }
-
-    public static byte[] gzip(byte[] data) {
-        try {
-            ByteArrayOutputStream bos = new ByteArrayOutputStream();
-            try (GZIPOutputStream gz = new GZIPOutputStream(bos)) {
-                gz.write(data);
-            }
-            return bos.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 
