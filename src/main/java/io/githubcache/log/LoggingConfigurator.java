@@ -22,7 +22,8 @@ import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
  *
  * <ul>
  *   <li>stdout: only the JSON access log (logger {@value AccessLog#LOGGER_NAME}), nginx-era field names, one
- *       line per request, encoded by logstash-logback-encoder on a background thread and written in blocks
+ *       line per request, encoded by logstash-logback-encoder (itself set up off the main thread:
+ *       {@link BackgroundStartedEncoder}) on a background thread and written in blocks
  *       ({@link BufferedStdoutAppender}); its level is {@code GITHUB_CACHE_ACCESS_LOG_LEVEL} (INFO; OFF mutes
  *       it);</li>
  *   <li>stderr: everything else, as text; level {@code GITHUB_CACHE_LOG_LEVEL} (INFO).</li>
@@ -80,9 +81,14 @@ public final class LoggingConfigurator extends ContextAwareBase implements Confi
     }
 
     private static AsyncAppender accessAppender(LoggerContext context) {
-        LoggingEventCompositeJsonEncoder json = new LoggingEventCompositeJsonEncoder();
+        BackgroundStartedEncoder<ILoggingEvent> json = new BackgroundStartedEncoder<>("access-log-encoder-start", () -> {
+            LoggingEventCompositeJsonEncoder encoder = new LoggingEventCompositeJsonEncoder();
+            encoder.setContext(context);
+            encoder.getProviders().addProvider(new LogstashMarkersJsonProvider());
+            encoder.start();
+            return encoder;
+        });
         json.setContext(context);
-        json.getProviders().addProvider(new LogstashMarkersJsonProvider());
         json.start();
         BufferedStdoutAppender stdout = new BufferedStdoutAppender();
         stdout.setContext(context);
