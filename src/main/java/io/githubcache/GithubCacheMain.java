@@ -54,7 +54,16 @@ public final class GithubCacheMain {
     /** How often a replica waiting for another replica's fill looks in Redis when no signal came. */
     static final Duration REDIS_RECHECK = Duration.ofMillis(150);
 
+    /**
+     * Vert.x (only the management server's) resolves names with the JVM's resolver instead of setting up Netty's
+     * DNS client: it binds one port and never looks a name up, and setting that client up was 50-70 ms of the main
+     * thread before the proxy's port binds (BENCHMARKS.md step 26). {@code -Dvertx.disableDnsResolver=false} keeps
+     * Vert.x's own.
+     */
+    static final String VERTX_DNS_RESOLVER_OFF = "vertx.disableDnsResolver";
+
     public GithubCacheMain(Map<String, String> overrides, Clock clock) {
+        System.getProperties().putIfAbsent(VERTX_DNS_RESOLVER_OFF, "true");
         this.clock = clock;
         main.addInitialProperty(ROUTES_PATTERN_KEY, defaultRoutesPattern());
         overrides.forEach(main::addOverrideProperty);
