@@ -28,6 +28,7 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
     public static final String BINDING_BEAN = "githubCacheHttpBinding";
     public static final String HEADER_FILTER_BEAN = "githubCacheHeaderFilter";
     public static final String GUARD_BEAN = "githubCacheRequestGuard";
+    public static final String UPSTREAM_GUARD_BEAN = "githubCacheUpstreamGuard";
 
     private final CacheServices services;
 
@@ -53,6 +54,7 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
                 + "&connectTimeout=" + s.upstreamTimeout().toMillis()
                 + "&requestTimeout=" + s.upstreamTimeout().toMillis()
                 + "&chunkedMaxContentLength=" + s.maxResponseSize()
+                + "&decoders=#" + UPSTREAM_GUARD_BEAN
                 + "&keepAlive=true&useRelativePath=true&hostnameVerification=true";
 
         ReceiveRequest receive = new ReceiveRequest(services);

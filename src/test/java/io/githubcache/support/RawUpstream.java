@@ -1,6 +1,5 @@
 package io.githubcache.support;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,7 +8,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -51,12 +49,12 @@ public final class RawUpstream implements AutoCloseable {
             try (Socket s = server.accept()) {
                 s.setSoTimeout(10_000);
                 InputStream in = s.getInputStream();
-                String head = readHead(in);
+                String head = ScriptedUpstream.readHead(in);
                 if (head == null) {
                     continue;
                 }
                 requestHeads.add(head);
-                long length = contentLength(head);
+                long length = ScriptedUpstream.contentLength(head);
                 in.readNBytes((int) length);
                 OutputStream out = s.getOutputStream();
                 out.write(response);
@@ -65,30 +63,6 @@ public final class RawUpstream implements AutoCloseable {
                 // closed, or the client went away: next connection
             }
         }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int state = 0;
-        int b;
-        while ((b = in.read()) >= 0) {
-            buf.write(b);
-            state = (b == '\r' && (state == 0 || state == 2)) ? state + 1
-                    : (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
-            if (state == 4) {
-                return buf.toString(StandardCharsets.ISO_8859_1);
-            }
-        }
-        return null;
-    }
-
-    private static long contentLength(String head) {
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                return Long.parseLong(line.substring(15).trim());
-            }
-        }
-        return 0;
     }
 
     @Override

@@ -1,0 +1,75 @@
+package io.githubcache.http;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Sits on every upstream connection between Netty's HTTP decoder and the aggregator Camel puts behind it, and
+ * keeps one upstream answer matched with one request. Camel takes the first response it sees as the answer and
+ * returns the connection to its pool, so without this:
+ *
+ * <ul>
+ *   <li>an interim {@code 1xx} response (a {@code 103 Early Hints} from a CDN, an unasked-for {@code 100
+ *       Continue}) became the answer, and the real answer, still on its way, went to the <em>next</em> request
+ *       sent on that connection: another path, possibly another token's. Interim responses are dropped here
+ *       (RFC 9110 15.2: a client must parse and may ignore them); {@code 101} is not interim and goes on;</li>
+ *   <li>after a response the decoder could not parse (a header block too large, two different
+ *       {@code Content-Length}s, a broken chunk), the decoder discards everything else that connection reads, and
+ *       the next request sent on it waited its whole upstream timeout for nothing. The failed response still goes
+ *       on (the route treats it as an invalid answer), and the connection is closed behind it.</li>
+ * </ul>
+ */
+@ChannelHandler.Sharable
+public final class UpstreamResponseGuard extends ChannelInboundHandlerAdapter {
+
+    /** Set while the parts of an interim response are dropped: its end marker is dropped too. */
+    private static final AttributeKey<Boolean> IN_INTERIM = AttributeKey.valueOf("github-cache.upstream-interim");
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpResponse response && isInterim(response.status())
+                && response.decoderResult().isSuccess()) {
+            ctx.channel().attr(IN_INTERIM).set(Boolean.TRUE);
+            dropInterimPart(ctx, msg);
+            return;
+        }
+        if (Boolean.TRUE.equals(ctx.channel().attr(IN_INTERIM).get())) {
+            dropInterimPart(ctx, msg);
+            return;
+        }
+        if (msg instanceof DecoderResultProvider provider && provider.decoderResult().isFailure()) {
+            ctx.fireChannelRead(msg);
+            ctx.close();
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private static void dropInterimPart(ChannelHandlerContext ctx, Object msg) {
+        boolean last = msg instanceof LastHttpContent;
+        if (msg instanceof DecoderResultProvider provider && provider.decoderResult().isFailure()) {
+            // the interim response itself could not be read: the connection is unusable
+            ReferenceCountUtil.release(msg);
+            ctx.channel().attr(IN_INTERIM).set(null);
+            ctx.fireExceptionCaught(provider.decoderResult().cause());
+            ctx.close();
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+        if (last) {
+            ctx.channel().attr(IN_INTERIM).set(null);
+        }
+    }
+
+    static boolean isInterim(HttpResponseStatus status) {
+        int code = status.code();
+        return code >= 100 && code < 200 && code != HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+    }
+}

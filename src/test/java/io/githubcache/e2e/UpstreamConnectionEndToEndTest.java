@@ -1,0 +1,65 @@
+package io.githubcache.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.ScriptedUpstream;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Upstream connections are pooled and kept alive: one answer must stay matched with one request, whatever the
+ * upstream sends first, and a connection whose answer could not be read must not be used again.
+ */
+class UpstreamConnectionEndToEndTest {
+
+    private static String json(String path, String auth) {
+        return "{\"path\":\"" + path + "\",\"auth\":\"" + auth + "\"}";
+    }
+
+    private static String ok(String body) {
+        return "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
+                + "Cache-Control: private, max-age=60\r\nVary: Accept, Authorization, Cookie, X-GitHub-OTP\r\n"
+                + "ETag: \"e\"\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+    }
+
+    /** Before: the 103 was taken as the answer and each next request got the previous one's body (token A's). */
+    @Test
+    void anInterimResponseBeforeTheAnswerIsSkippedAndNoAnswerGoesToAnotherRequest() throws Exception {
+        try (ScriptedUpstream upstream = new ScriptedUpstream(head -> "HTTP/1.1 103 Early Hints\r\n"
+                + "Link: </assets/app.css>; rel=preload\r\n\r\n"
+                + ok(json(ScriptedUpstream.path(head), ScriptedUpstream.header(head, "Authorization"))));
+                ProxyHarness p = ProxyHarness.start(upstream.url(), "github.cache.upstream-timeout", "5s")) {
+            String[][] requests = {
+                {"/user/alice/private", "token ALICE"},
+                {"/repos/bob/thing", "token BOB"},
+                {"/repos/carol/thing", "token CAROL"},
+                {"/repos/bob/thing", "token BOB"},
+            };
+            for (String[] r : requests) {
+                HttpResponse<byte[]> answer = p.get(r[0], "Authorization", r[1]);
+                assertThat(answer.statusCode()).as("%s", r[0]).isEqualTo(200);
+                assertThat(ProxyHarness.body(answer)).as("%s with %s", r[0], r[1]).isEqualTo(json(r[0], r[1]));
+            }
+            assertThat(ProxyHarness.status(p.get("/repos/bob/thing", "Authorization", "token BOB"))).isEqualTo("HIT");
+            assertThat(upstream.requestHeads()).hasSize(3);
+        }
+    }
+
+    /** Before: the next request was sent on the dead connection and answered 504 after the upstream timeout. */
+    @Test
+    void aConnectionWhoseAnswerCouldNotBeReadIsNotUsedAgain() throws Exception {
+        try (ScriptedUpstream upstream = new ScriptedUpstream(head -> ScriptedUpstream.path(head).endsWith("/bad")
+                ? "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello"
+                : ok(json(ScriptedUpstream.path(head), "-")));
+                ProxyHarness p = ProxyHarness.start(upstream.url(), "github.cache.upstream-timeout", "20s")) {
+            assertThat(p.get("/repos/o/bad").statusCode()).isEqualTo(502);
+
+            HttpResponse<byte[]> good = p.get("/repos/o/good");
+
+            assertThat(good.statusCode()).isEqualTo(200);
+            assertThat(ProxyHarness.body(good)).isEqualTo(json("/repos/o/good", "-"));
+            assertThat(upstream.connections()).as("a new connection for the second request").isEqualTo(2);
+        }
+    }
+}

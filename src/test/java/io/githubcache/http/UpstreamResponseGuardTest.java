@@ -1,0 +1,110 @@
+package io.githubcache.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The guard in the pipeline Camel builds for upstream connections: Netty's client codec, guard, aggregator. */
+class UpstreamResponseGuardTest {
+
+    private final EmbeddedChannel channel = new EmbeddedChannel(new HttpClientCodec(), new UpstreamResponseGuard(),
+            new HttpObjectAggregator(1 << 20));
+
+    private void send(String path) {
+        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path));
+        channel.outboundMessages().clear();
+    }
+
+    private void receive(String raw) {
+        channel.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
+    }
+
+    private static String ok(String body) {
+        return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                + body;
+    }
+
+    private FullHttpResponse next() {
+        FullHttpResponse r = channel.readInbound();
+        assertThat(r).as("an answer").isNotNull();
+        return r;
+    }
+
+    @Test
+    void interimResponsesAreDroppedSoEachRequestGetsItsOwnAnswer() {
+        send("/a");
+        receive("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n" + ok("{\"path\":\"/a\"}"));
+        FullHttpResponse a = next();
+        assertThat(a.status()).isEqualTo(HttpResponseStatus.OK);
+        assertThat(a.content().toString(StandardCharsets.UTF_8)).isEqualTo("{\"path\":\"/a\"}");
+        assertThat((Object) channel.readInbound()).isNull();
+        a.release();
+
+        send("/b");
+        receive("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n\r\n" + ok("{\"path\":\"/b\"}"));
+        FullHttpResponse b = next();
+        assertThat(b.content().toString(StandardCharsets.UTF_8)).isEqualTo("{\"path\":\"/b\"}");
+        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.isOpen()).isTrue();
+        b.release();
+    }
+
+    @Test
+    void anInterimResponseArrivingInPiecesIsDroppedWhole() {
+        send("/a");
+        receive("HTTP/1.1 103 Early");
+        receive(" Hints\r\nLink: </x>\r\n");
+        assertThat((Object) channel.readInbound()).isNull();
+        receive("\r\n" + ok("{}"));
+        assertThat(next().status()).isEqualTo(HttpResponseStatus.OK);
+    }
+
+    @Test
+    void switchingProtocolsIsNotInterimAndGoesOn() {
+        assertThat(UpstreamResponseGuard.isInterim(HttpResponseStatus.SWITCHING_PROTOCOLS)).isFalse();
+        assertThat(UpstreamResponseGuard.isInterim(HttpResponseStatus.CONTINUE)).isTrue();
+        assertThat(UpstreamResponseGuard.isInterim(HttpResponseStatus.valueOf(103))).isTrue();
+        assertThat(UpstreamResponseGuard.isInterim(HttpResponseStatus.OK)).isFalse();
+    }
+
+    @Test
+    void aResponseTheDecoderCannotReadGoesOnAndClosesTheConnection() {
+        send("/bad");
+        receive("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello");
+        FullHttpResponse bad = next();
+        assertThat(bad.decoderResult().isFailure()).isTrue();
+        assertThat(channel.isOpen()).as("closed: the decoder would drop all it reads from now on").isFalse();
+        bad.release();
+    }
+
+    @Test
+    void aBrokenChunkClosesTheConnectionToo() {
+        send("/bad");
+        receive("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
+        FullHttpResponse bad = next();
+        assertThat(bad.decoderResult().isFailure()).isTrue();
+        assertThat(channel.isOpen()).isFalse();
+        bad.release();
+    }
+
+    @Test
+    void aGoodResponseLeavesTheConnectionOpenForTheNextRequest() {
+        send("/a");
+        receive(ok("{}"));
+        next().release();
+        send("/b");
+        receive(ok("{\"b\":1}"));
+        assertThat(next().content().toString(StandardCharsets.UTF_8)).isEqualTo("{\"b\":1}");
+        assertThat(channel.isOpen()).isTrue();
+    }
+}
