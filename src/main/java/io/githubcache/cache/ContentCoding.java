@@ -89,6 +89,23 @@ public final class ContentCoding {
         return out.toByteArray();
     }
 
+    /**
+     * Whether a body said to be {@code gzip} decodes to its end (header, deflate stream, CRC and length trailer).
+     * A body that does not is no answer: stored, it would reach gzip clients as corrupt bytes and every other
+     * client as a 502 for the entry's whole lifetime. Reads through a small buffer: nothing decoded is kept.
+     */
+    public static boolean isIntactGzip(byte[] body) {
+        byte[] scratch = new byte[8192];
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body), scratch.length)) {
+            while (in.read(scratch) >= 0) {
+                // decode and drop
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public static byte[] gunzip(byte[] gz) {
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
             return in.readAllBytes();

@@ -2,6 +2,7 @@ package io.githubcache.route;
 
 import io.githubcache.cache.CacheStatus;
 import io.githubcache.cache.CachedResponse;
+import io.githubcache.cache.ContentCoding;
 import io.githubcache.cache.Header;
 import io.githubcache.cache.HeaderList;
 import io.githubcache.cache.RequestCachePolicy;
@@ -25,6 +26,7 @@ import org.apache.camel.Processor;
  */
 public final class UpstreamOutcomes {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamOutcomes.class);
     /** Headers a 304 must not change in the stored entry: they describe the stored body (RFC 9111 section 4.3.4). */
     private static final HeaderNameSet KEEP_ON_304 = HeaderNameSet.of(
             HeaderNames.CONTENT_LENGTH, HeaderNames.CONTENT_ENCODING, HeaderNames.CONTENT_TYPE,
@@ -58,12 +60,21 @@ public final class UpstreamOutcomes {
         };
     }
 
-    /** 200, 302 or 404: store it (if the policies allow) and send it. */
+    /**
+     * 200, 302 or 404: store it (if the policies allow) and send it; but a body that says gzip and is not is no
+     * answer (as an unreadable response is): the expired entry, else 502.
+     */
     public Processor storable() {
         return exchange -> {
             ProxyExchange px = px(exchange);
             UpstreamResponse up = UpstreamResponse.read(exchange);
             received(px, up);
+            if (ContentCoding.GZIP.equals(ContentCoding.codingOf(up.headers()))
+                    && !ContentCoding.isIntactGzip(up.body())) {
+                LOG.warn("upstream answered {} with a body that is not the gzip it says it is", up.status());
+                staleOr(px, ProxyError.badGateway());
+                return;
+            }
             Instant now = services.clock().instant();
             Optional<Duration> life = services.responsePolicy().lifetime(up.status(), up.headers(), up.body().length);
             CachedResponse response = new CachedResponse(up.status(), up.headers(), up.body(), now,
@@ -118,12 +129,14 @@ public final class UpstreamOutcomes {
             exchange.setException(null);
             px.upstreamStatus(null);
             services.events().upstreamAnswered(-1, System.nanoTime() - px.upstreamStartNanos());
-            if (serveStale(px)) {
-                return;
-            }
-            ProxyError error = isTimeout(cause) ? ProxyError.gatewayTimeout() : ProxyError.badGateway();
-            px.respondWith(error.status(), errorHeaders(), error.body(), false);
+            staleOr(px, isTimeout(cause) ? ProxyError.gatewayTimeout() : ProxyError.badGateway());
         };
+    }
+
+    private void staleOr(ProxyExchange px, ProxyError error) {
+        if (!serveStale(px)) {
+            px.respondWith(error.status(), errorHeaders(), error.body(), false);
+        }
     }
 
     private void received(ProxyExchange px, UpstreamResponse up) {

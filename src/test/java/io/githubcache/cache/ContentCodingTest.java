@@ -142,6 +142,20 @@ class ContentCodingTest {
     }
 
     @Test
+    void onlyAGzipBodyThatDecodesToItsEndIsIntact() throws IOException {
+        byte[] gz = gzip("{\"login\":\"octocat\"}".repeat(100).getBytes(StandardCharsets.UTF_8));
+
+        assertThat(ContentCoding.isIntactGzip(gz)).isTrue();
+        assertThat(ContentCoding.isIntactGzip(gzip(new byte[0]))).isTrue();
+        assertThat(ContentCoding.isIntactGzip("{\"plain\":true}".getBytes(StandardCharsets.UTF_8))).isFalse();
+        assertThat(ContentCoding.isIntactGzip(new byte[0])).isFalse();
+        assertThat(ContentCoding.isIntactGzip(java.util.Arrays.copyOf(gz, gz.length - 4))).as("cut short").isFalse();
+        byte[] flipped = gz.clone();
+        flipped[gz.length - 6] ^= 0x55; // inside the CRC
+        assertThat(ContentCoding.isIntactGzip(flipped)).as("CRC wrong").isFalse();
+    }
+
+    @Test
     void invalidGzipThrowsUncheckedIOException() {
         byte[] notGzip = "{\"plain\":true}".getBytes(StandardCharsets.UTF_8);
 

@@ -76,6 +76,39 @@ class StaleIfErrorEndToEndTest {
         assertThat(upstream.count(path)).as("the fill and one failed revalidation").isEqualTo(2);
     }
 
+    /** A body that says gzip and is not: the expired entry is served, nothing is stored (before: 502 HIT). */
+    @Test
+    void aBodyThatSaysGzipAndIsNotIsNoAnswer() throws Exception {
+        UpstreamStub.Canned corrupt = UpstreamStub.Canned.json(200, "{\"not\":\"gzip\"}",
+                "Content-Encoding", "gzip", "ETag", "\"corrupt\"", "Cache-Control", "private, max-age=60");
+        String path = "/repos/stale/corrupt-gzip";
+        HttpResponse<byte[]> fill = proxy.get(path);
+        assertThat(status(fill)).isEqualTo("MISS");
+        proxy.clock().advance(PAST_TTL);
+        upstream.canned(path, corrupt);
+        long before = upstream.count(path);
+
+        HttpResponse<byte[]> plain = proxy.get(path);
+        HttpResponse<byte[]> gzip = proxy.get(path, "Accept-Encoding", "gzip");
+
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(status(plain)).isEqualTo("STALE");
+        assertThat(body(plain)).isEqualTo(body(fill));
+        assertThat(gzip.statusCode()).isEqualTo(200);
+        assertThat(status(gzip)).isEqualTo("STALE");
+        assertThat(io.githubcache.cache.ContentCoding.gunzip(gzip.body())).isEqualTo(fill.body());
+        assertThat(upstream.count(path) - before).as("each asked again: nothing was stored").isEqualTo(2);
+
+        String cold = "/repos/stale/corrupt-gzip-cold";
+        upstream.canned(cold, corrupt);
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<byte[]> r = proxy.get(cold);
+            assertThat(r.statusCode()).isEqualTo(502);
+            assertThat(status(r)).isEqualTo("MISS");
+        }
+        assertThat(upstream.count(cold)).isEqualTo(2);
+    }
+
     @Test
     void expiredEntryIsServedStaleWhenTheUpstreamIsDown() throws Exception {
         UpstreamStub own = new UpstreamStub();
