@@ -151,6 +151,8 @@ public final class ProxyHttpBinding extends DefaultNettyHttpBinding {
                     : !connection.equalsIgnoreCase(HttpHeaderValues.CLOSE.toString());
             if (!keepAlive) {
                 message.setHeader(NettyHttpConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, true);
+                // and on the exchange, which Camel reads when the message no longer has the header
+                exchange.setProperty(NettyHttpConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, true);
             }
             return NettyResponses.of(answer.status(), answer.headers(), answer.body(), answer.headContentLength(),
                     keepAlive);

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -23,7 +24,12 @@ import io.netty.util.ReferenceCountUtil;
  *   <li>after a response the decoder could not parse (a header block too large, two different
  *       {@code Content-Length}s, a broken chunk), the decoder discards everything else that connection reads, and
  *       the next request sent on it waited its whole upstream timeout for nothing. The failed response still goes
- *       on (the route treats it as an invalid answer), and the connection is closed behind it.</li>
+ *       on (the route treats it as an invalid answer), and the connection is closed behind it;</li>
+ *   <li>when the connection closed in the middle of an answer, the decoder's placeholder for it reached Camel
+ *       after Camel had already failed the exchange (on the reset or the timeout) and was being answered, and
+ *       replaced that exchange's message: the answer's "close the client connection" marker went with it, and a
+ *       client that had sent {@code Connection: close} waited until its own timeout for the close. The
+ *       placeholder is dropped; Camel fails the exchange when the channel goes inactive.</li>
  * </ul>
  */
 @ChannelHandler.Sharable
@@ -45,6 +51,13 @@ public final class UpstreamResponseGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof DecoderResultProvider provider && provider.decoderResult().isFailure()) {
+            if (provider.decoderResult().cause() instanceof PrematureChannelClosureException) {
+                // the connection closed before a whole answer: Camel fails the exchange as the channel goes
+                // inactive (or did already, on the reset or timeout that closed it). Passed on, this placeholder
+                // would be written over an exchange that has been answered, and its answer's close marker lost
+                ReferenceCountUtil.release(msg);
+                return;
+            }
             ctx.fireChannelRead(msg);
             ctx.close();
             return;

@@ -62,4 +62,26 @@ class UpstreamConnectionEndToEndTest {
             assertThat(upstream.connections()).as("a new connection for the second request").isEqualTo(2);
         }
     }
+    /**
+     * Before: the decoder's placeholder for the cut answer reached Camel after the reset had already failed the
+     * exchange, replaced its message and with it the "close" marker: the client waited for its own timeout.
+     */
+    @Test
+    void aClientThatAskedForCloseIsClosedAfterAnUpstreamResetMidAnswer() throws Exception {
+        try (ScriptedUpstream upstream = new ScriptedUpstream(
+                head -> ScriptedUpstream.RESET + "HTTP/1.1 200 OK\r\nContent-Type: appl");
+                ProxyHarness p = ProxyHarness.start(upstream.url(), "github.cache.upstream-timeout", "20s")) {
+            for (int i = 0; i < 3; i++) {
+                try (java.net.Socket client = new java.net.Socket("127.0.0.1", p.port())) {
+                    client.setSoTimeout(10_000); // a SocketTimeoutException here: the proxy never closed
+                    client.getOutputStream().write(("GET /repos/o/reset" + i + " HTTP/1.1\r\nHost: x\r\n"
+                            + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    String answer = new String(client.getInputStream().readAllBytes(),
+                            java.nio.charset.StandardCharsets.ISO_8859_1);
+                    assertThat(answer).startsWith("HTTP/1.1 502").containsIgnoringCase("connection: close");
+                }
+            }
+            assertThat(upstream.requestHeads()).hasSize(3);
+        }
+    }
 }

@@ -98,6 +98,14 @@ class UpstreamResponseGuardTest {
     }
 
     @Test
+    void theDecodersPlaceholderForAnAnswerCutByTheConnectionClosingIsDropped() {
+        send("/a");
+        receive("HTTP/1.1 200 OK\r\nContent-Type: appl");
+        channel.close();
+        assertThat((Object) channel.readInbound()).as("Camel fails the exchange as the channel goes inactive").isNull();
+    }
+
+    @Test
     void aGoodResponseLeavesTheConnectionOpenForTheNextRequest() {
         send("/a");
         receive(ok("{}"));

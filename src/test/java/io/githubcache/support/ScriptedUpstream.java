@@ -27,6 +27,9 @@ public final class ScriptedUpstream implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
+    /** An answer that starts with this is sent without it, then the connection is reset (RST). */
+    public static final String RESET = "RESET:";
+
     /** {@code script}: request head (request line and headers) to the raw answer, sent as ISO-8859-1 bytes. */
     public ScriptedUpstream(Function<String, String> script) throws IOException {
         this.script = script;
@@ -71,8 +74,14 @@ public final class ScriptedUpstream implements AutoCloseable {
             while ((head = readHead(in)) != null) {
                 requestHeads.add(head);
                 in.readNBytes((int) contentLength(head));
-                out.write(script.apply(head).getBytes(StandardCharsets.ISO_8859_1));
+                String answer = script.apply(head);
+                boolean reset = answer.startsWith(RESET);
+                out.write(answer.substring(reset ? RESET.length() : 0).getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
+                if (reset) {
+                    s.setSoLinger(true, 0); // close with a TCP reset
+                    return;
+                }
             }
         } catch (IOException e) {
             // the proxy closed the connection
