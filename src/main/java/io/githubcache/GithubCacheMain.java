@@ -150,7 +150,7 @@ public final class GithubCacheMain {
                 new RequestGuard(settings.maxUriLength(), settings.maxRequestBody(), settings.maxUriLength() + 64,
                         settings.maxHeaderSize()).withIdleTimeout(clientIdleTimeout(settings))
                         .withHandlerAfterAggregator(FreshHitHandler.NAME, () -> new FreshHitHandler(services,
-                                () -> context.getStatus().isStarted())));
+                                () -> context.getStatus().isStarted(), () -> context.getStatus().isStopping())));
         try {
             context.addRoutes(new CachingProxyRouteTemplate(services));
         } catch (Exception e) {

@@ -20,6 +20,11 @@ public record ProxyError(int status, String message) {
         return new ProxyError(502, "Bad Gateway: the upstream could not be reached or sent an invalid response");
     }
 
+    /** A request that arrives while the proxy drains its in-flight requests to stop. */
+    public static ProxyError shuttingDown() {
+        return new ProxyError(503, "Service Unavailable: the proxy is shutting down, retry shortly");
+    }
+
     public static ProxyError gatewayTimeout() {
         return new ProxyError(504, "Gateway Timeout: the upstream did not answer in time");
     }

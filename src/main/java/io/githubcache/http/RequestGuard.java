@@ -9,8 +9,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -29,6 +33,10 @@ import java.util.Set;
 public final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     private static final AttributeKey<Boolean> REJECTED = AttributeKey.valueOf("githubCache.rejected");
+    /** The chunked request whose body is being read, named in the access log if one of its chunks is broken. */
+    private static final AttributeKey<HttpRequest> CHUNKED_REQUEST = AttributeKey.valueOf("githubCache.chunkedRequest");
+    /** For the access log when no request is known. */
+    private static final HttpRequest UNKNOWN_REQUEST = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "-");
     static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final int maxUriLength;
@@ -146,6 +154,17 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
                 // The upstream gets its own Host anyway.
                 request.headers().set(HttpHeaderNames.HOST, "localhost");
             }
+            if (HttpUtil.isTransferEncodingChunked(request)) {
+                ctx.channel().attr(CHUNKED_REQUEST).set(request); // for the answer to a broken chunk
+            }
+        } else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
+            // a chunk of the body could not be read: Camel's aggregator would answer a bare text/plain 400
+            HttpRequest request = ctx.channel().attr(CHUNKED_REQUEST).getAndSet(null);
+            ctx.channel().attr(REJECTED).set(Boolean.TRUE);
+            ReferenceCountUtil.release(msg);
+            reject(ctx, request != null ? request : UNKNOWN_REQUEST,
+                    new ProxyError(400, "Bad Request: malformed chunked request body"));
+            return;
         }
         ctx.fireChannelRead(msg);
     }
@@ -187,6 +206,10 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
             return new ProxyError(400, "Bad Request: more than one Host header");
         }
+        String expect = request.headers().get(HttpHeaderNames.EXPECT);
+        if (expect != null && !expect.trim().equalsIgnoreCase(HttpHeaderValues.CONTINUE.toString())) {
+            return new ProxyError(417, "Expectation Failed: only Expect: 100-continue is supported");
+        }
         boolean hasLength = request.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
         boolean hasTransferEncoding = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
         if (hasLength && hasTransferEncoding) {
@@ -217,12 +240,20 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
         return null;
     }
 
-    private static void reject(ChannelHandlerContext ctx, HttpRequest request, ProxyError error) {
-        HeaderList lines = HeaderList.builder(3)
+    /**
+     * A request the proxy answers itself, without the route: a GitHub-style JSON error with the cache status
+     * headers, logged, then the connection closes. {@code extraHeaderPairs}: name, value, ... added to those.
+     */
+    public static void reject(ChannelHandlerContext ctx, HttpRequest request, ProxyError error,
+            String... extraHeaderPairs) {
+        HeaderList.Builder b = HeaderList.builder(3 + extraHeaderPairs.length / 2)
                 .add(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
                 .add(HeaderNames.X_GITHUB_CACHE_STATUS, StatusHeaders.REJECTED_STATUS.headerValue())
-                .add(HeaderNames.CACHE_STATUS, StatusHeaders.rejectedCacheStatus())
-                .build();
+                .add(HeaderNames.CACHE_STATUS, StatusHeaders.rejectedCacheStatus());
+        for (int i = 0; i + 1 < extraHeaderPairs.length; i += 2) {
+            b.add(extraHeaderPairs[i], extraHeaderPairs[i + 1]);
+        }
+        HeaderList lines = b.build();
         // built as every other answer of this proxy (one headers class for the encoder), then the connection closes
         FullHttpResponse response = NettyResponses.of(error.status(), lines, error.body(), null, false);
         AccessLog.rejected(ctx.channel().remoteAddress(), request, error.status());

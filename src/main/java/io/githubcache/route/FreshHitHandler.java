@@ -3,8 +3,10 @@ package io.githubcache.route;
 import io.githubcache.cache.CachedResponse;
 import io.githubcache.cache.RequestCachePolicy;
 import io.githubcache.http.HeaderBlocks;
+import io.githubcache.http.HeaderNames;
 import io.githubcache.http.NettyResponses;
 import io.githubcache.http.OutgoingResponse;
+import io.githubcache.http.ProxyError;
 import io.githubcache.http.ProxyResponseEncoder;
 import io.githubcache.http.RequestGuard;
 import io.netty.channel.ChannelDuplexHandler;
@@ -60,6 +62,7 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     private final CacheServices services;
     private final Respond respond;
     private final BooleanSupplier serving;
+    private final BooleanSupplier draining;
     /** Requests of this connection handed to the route whose response has not been written yet. */
     private int routed;
     /** Whether this read passed anything on to the route (see {@link #channelReadComplete}). */
@@ -104,10 +107,16 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     private record Waiter(FullHttpRequest request, ProxyExchange px, ScheduledFuture<?> timeout) {
     }
 
-    public FreshHitHandler(CacheServices services, BooleanSupplier serving) {
+    /**
+     * @param serving  whether the proxy serves (Camel's context has started): hits are answered here only then
+     * @param draining whether it is stopping: new requests are turned away here, as Camel would, but with this
+     *                 proxy's JSON error and headers, and {@code Retry-After}
+     */
+    public FreshHitHandler(CacheServices services, BooleanSupplier serving, BooleanSupplier draining) {
         this.services = services;
         this.respond = new Respond(services);
         this.serving = serving;
+        this.draining = draining;
     }
 
     /**
@@ -140,6 +149,11 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
 
     private void dispatch(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
+            if (request instanceof FullHttpRequest full && !serving.getAsBoolean() && draining.getAsBoolean()) {
+                full.release();
+                RequestGuard.reject(ctx, request, ProxyError.shuttingDown(), HeaderNames.RETRY_AFTER, "1");
+                return;
+            }
             if (request instanceof FullHttpRequest full && serving.getAsBoolean()) {
                 Handled h = answered(ctx, full);
                 if (h == Handled.ANSWERED) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Malformed and hostile requests are refused with a GitHub-style JSON error and a cache status, never reach
@@ -97,6 +98,28 @@ class BadInputEndToEndTest extends StubbedProxyTest {
             assertStillServing();
             assertThat(other.count()).isEqualTo(0);
         }
+    }
+
+    /** Before: Camel's bare text/plain 400 without the cache status, and no access log line. */
+    @ParameterizedTest
+    @ValueSource(strings = {"zz\r\nhello\r\n0\r\n\r\n", "5\r\nhelloX0\r\n\r\n", "fffffffffffffffff\r\nx\r\n0\r\n\r\n"})
+    void aBrokenChunkedRequestBodyIsRefusedAsEveryBadRequest(String body) throws Exception {
+        String raw = io.githubcache.support.RawHttp.exchange(proxy.port(),
+                "POST /repos/o/r/issues HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
+
+        assertRefused(RawResponse.parse(raw), 400);
+        assertThat(upstream.count()).isEqualTo(0);
+        assertStillServing();
+    }
+
+    @Test
+    void anExpectationOtherThan100ContinueIsRefusedWith417() throws Exception {
+        String raw = io.githubcache.support.RawHttp.exchange(proxy.port(),
+                "POST /repos/o/r/issues HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 999-foo\r\nContent-Length: 2\r\n\r\n{}");
+
+        assertRefused(RawResponse.parse(raw), 417);
+        assertThat(upstream.count()).isEqualTo(0);
+        assertStillServing();
     }
 
     @Test

@@ -65,6 +65,12 @@ class GracefulShutdownEndToEndTest {
                     HttpRequest.newBuilder(URI.create(proxy.url() + "/repos/o/late")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(late.statusCode()).isEqualTo(503);
+            // the proxy's own answer, as every error it makes: JSON, cache status, and when to come back
+            assertThat(late.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("application/json"));
+            assertThat(late.headers().firstValue("X-Github-Cache-Status")).isPresent();
+            assertThat(late.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(late.body()).contains("shutting down");
             assertThat(proxy.process().isAlive()).isTrue();
         } finally {
             upstream.openGate();

@@ -59,6 +59,43 @@ class RequestGuardTest {
     }
 
     @Test
+    void aBrokenChunkOfTheRequestBodyIsAJson400NamingTheRequest() {
+        EmbeddedChannel channel = new EmbeddedChannel(guard);
+        HttpRequest post = request("POST", "/repos/o/r/issues");
+        post.headers().set("Transfer-Encoding", "chunked");
+        channel.writeInbound(post);
+        assertThat((Object) channel.readInbound()).isSameAs(post);
+
+        io.netty.handler.codec.http.HttpContent broken = new io.netty.handler.codec.http.DefaultHttpContent(
+                io.netty.buffer.Unpooled.EMPTY_BUFFER);
+        broken.setDecoderResult(io.netty.handler.codec.DecoderResult.failure(new NumberFormatException("zz")));
+        channel.writeInbound(broken);
+
+        assertThat((Object) channel.readInbound()).as("not passed on to Camel").isNull();
+        FullHttpResponse response = channel.readOutbound();
+        assertThat(response.status().code()).isEqualTo(400);
+        assertThat(response.headers().get("Content-Type")).startsWith("application/json");
+        assertThat(response.headers().get(HeaderNames.X_GITHUB_CACHE_STATUS)).isNotNull();
+        assertThat(response.content().toString(java.nio.charset.StandardCharsets.UTF_8)).contains("chunked");
+        assertThat(channel.isOpen()).isFalse();
+        response.release();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void anExpectationOtherThan100ContinueIs417() {
+        HttpRequest r = request("POST", "/repos/o/r/issues");
+        r.headers().set("Content-Length", "5").set("Expect", "999-foo");
+
+        ProxyError e = guard.check(r);
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(417);
+        r.headers().set("Expect", "100-Continue");
+        assertThat(guard.check(r)).isNull();
+    }
+
+    @Test
     void normalGetPasses() {
         HttpRequest r = get("/repos/o/r?per_page=100");
         r.headers().set("Authorization", "Bearer x").set("Accept", "application/vnd.github+json");
