@@ -8,6 +8,7 @@ import io.githubcache.cache.HeaderList;
 import io.githubcache.cache.RequestCachePolicy;
 import io.githubcache.http.HeaderNameSet;
 import io.githubcache.http.HeaderNames;
+import io.githubcache.http.OutgoingRequest;
 import io.githubcache.http.ProxyError;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.TimeoutException;
@@ -46,6 +47,13 @@ public final class UpstreamOutcomes {
             received(px, up);
             CachedResponse entry = px.entry();
             if (!px.revalidating() || entry == null) {
+                OutgoingRequest sent = exchange.getProperty(OutgoingRequest.PROPERTY, OutgoingRequest.class);
+                if (sent != null && !askedConditionally(sent.headers())) {
+                    // the request sent upstream asked nothing "only if changed": a 304 is no answer to it
+                    LOG.warn("upstream answered 304 to a request without validators");
+                    staleOr(px, ProxyError.badGateway());
+                    return;
+                }
                 passThrough(px, up);
                 return;
             }
@@ -137,6 +145,11 @@ public final class UpstreamOutcomes {
         if (!serveStale(px)) {
             px.respondWith(error.status(), errorHeaders(), error.body(), false);
         }
+    }
+
+    /** Whether a request carries a validator, so that 304 can answer it. */
+    static boolean askedConditionally(HeaderList requestHeaders) {
+        return requestHeaders.contains(HeaderNames.IF_NONE_MATCH) || requestHeaders.contains(HeaderNames.IF_MODIFIED_SINCE);
     }
 
     private void received(ProxyExchange px, UpstreamResponse up) {

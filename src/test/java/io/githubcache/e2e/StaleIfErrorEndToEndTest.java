@@ -76,6 +76,26 @@ class StaleIfErrorEndToEndTest {
         assertThat(upstream.count(path)).as("the fill and one failed revalidation").isEqualTo(2);
     }
 
+    /** A 304 to a request sent without validators is no answer (before: passed on as 304 MISS). */
+    @Test
+    void aNotModifiedToARequestWithoutValidatorsIsNoAnswer() throws Exception {
+        UpstreamStub.Canned notModified = new UpstreamStub.Canned(304, java.util.List.of(), new byte[0]);
+        String cold = "/repos/stale/unasked-304";
+        upstream.canned(cold, notModified);
+
+        HttpResponse<byte[]> r = proxy.get(cold, "If-None-Match", "\"client-etag\"");
+
+        // the client's validator is not sent on a fill: the proxy asked for the whole answer
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(upstream.count(cold)).isEqualTo(1);
+
+        // never cached, so the client's own validator goes upstream, and the 304 answers it
+        upstream.canned("/rate_limit", notModified);
+        HttpResponse<byte[]> asked = proxy.get("/rate_limit", "If-None-Match", "\"client-etag\"");
+        assertThat(asked.statusCode()).isEqualTo(304);
+        assertThat(upstream.last().header("If-None-Match")).isEqualTo("\"client-etag\"");
+    }
+
     /** A body that says gzip and is not: the expired entry is served, nothing is stored (before: 502 HIT). */
     @Test
     void aBodyThatSaysGzipAndIsNotIsNoAnswer() throws Exception {
