@@ -182,6 +182,10 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
             }
             return new ProxyError(400, "Bad Request: malformed HTTP request");
         }
+        if (request.protocolVersion().majorVersion() != 1) {
+            // "HTTP/2.0" or "HTTP/3.0" in an HTTP/1 request line (nginx: 505 too)
+            return new ProxyError(505, "HTTP Version Not Supported");
+        }
         String method = request.method().name();
         if (method.equals("CONNECT") || method.equals("TRACE")) {
             return new ProxyError(405, "Method Not Allowed: " + method + " is not supported by this proxy");

@@ -113,6 +113,16 @@ class BadInputEndToEndTest extends StubbedProxyTest {
     }
 
     @Test
+    void anHttp2RequestLineIsRefusedWith505() throws Exception {
+        String raw = io.githubcache.support.RawHttp.exchange(proxy.port(),
+                "GET /repos/o/r HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n");
+
+        assertRefused(RawResponse.parse(raw), 505);
+        assertThat(upstream.count()).isEqualTo(0);
+        assertStillServing();
+    }
+
+    @Test
     void anExpectationOtherThan100ContinueIsRefusedWith417() throws Exception {
         String raw = io.githubcache.support.RawHttp.exchange(proxy.port(),
                 "POST /repos/o/r/issues HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 999-foo\r\nContent-Length: 2\r\n\r\n{}");

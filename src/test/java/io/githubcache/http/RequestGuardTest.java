@@ -96,6 +96,18 @@ class RequestGuardTest {
     }
 
     @Test
+    void anHttpVersionOtherThan1IsRefusedWith505() {
+        HttpRequest r = new DefaultHttpRequest(HttpVersion.valueOf("HTTP/2.0"), HttpMethod.GET, "/repos/o/r");
+        r.headers().set("Host", "cache.internal");
+
+        ProxyError e = guard.check(r);
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(505);
+        assertThat(guard.check(get("/repos/o/r"))).isNull();
+    }
+
+    @Test
     void normalGetPasses() {
         HttpRequest r = get("/repos/o/r?per_page=100");
         r.headers().set("Authorization", "Bearer x").set("Accept", "application/vnd.github+json");
