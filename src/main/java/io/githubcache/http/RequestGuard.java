@@ -36,7 +36,8 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     /** The chunked request whose body is being read, named in the access log if one of its chunks is broken. */
     private static final AttributeKey<HttpRequest> CHUNKED_REQUEST = AttributeKey.valueOf("githubCache.chunkedRequest");
     /** For the access log when no request is known. */
-    private static final HttpRequest UNKNOWN_REQUEST = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "-");
+    private static final HttpRequest UNKNOWN_REQUEST = new DefaultHttpRequest(HttpVersion.HTTP_1_1,
+            HttpMethod.valueOf("-"), "-");
     static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final int maxUriLength;
@@ -132,6 +133,9 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (decoder instanceof io.netty.handler.codec.http.HttpRequestDecoder && !(decoder instanceof StrictRequestDecoder)) {
             ctx.pipeline().replace("decoder", "decoder",
                     new StrictRequestDecoder(maxInitialLineLength, maxHeaderSize, 8192));
+        }
+        if (decoder != null && ctx.pipeline().get(FirstByteCheck.NAME) == null) {
+            ctx.pipeline().addBefore("decoder", FirstByteCheck.NAME, new FirstByteCheck());
         }
     }
 
@@ -242,6 +246,12 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
             }
         }
         return null;
+    }
+
+    /** Bytes that are no HTTP/1 request at all ({@link FirstByteCheck}): a JSON 400, then the connection closes. */
+    static void refuseUnreadable(ChannelHandlerContext ctx, String message) {
+        ctx.channel().attr(REJECTED).set(Boolean.TRUE);
+        reject(ctx, UNKNOWN_REQUEST, new ProxyError(400, message));
     }
 
     /**

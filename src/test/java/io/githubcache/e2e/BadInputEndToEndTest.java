@@ -112,6 +112,17 @@ class BadInputEndToEndTest extends StubbedProxyTest {
         assertStillServing();
     }
 
+    /** Before: no answer until the 75 s idle timeout (the client waits for a TLS handshake, Netty for a line end). */
+    @Test
+    void aTlsHandshakeOnThePlainPortIsRefusedAtOnce() throws Exception {
+        byte[] clientHello = {0x16, 0x03, 0x01, 0x00, (byte) 0xc8, 0x01, 0x00, 0x00, (byte) 0xc4, 0x03, 0x03};
+        String raw = io.githubcache.support.RawHttp.exchange(proxy.port(), clientHello, 10_000);
+
+        assertRefused(RawResponse.parse(raw), 400);
+        assertThat(upstream.count()).isEqualTo(0);
+        assertStillServing();
+    }
+
     @Test
     void anHttp2RequestLineIsRefusedWith505() throws Exception {
         String raw = io.githubcache.support.RawHttp.exchange(proxy.port(),
