@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AttributeKey;
@@ -162,13 +163,21 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
                 ctx.channel().attr(CHUNKED_REQUEST).set(request); // for the answer to a broken chunk
             }
         } else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
-            // a chunk of the body could not be read: Camel's aggregator would answer a bare text/plain 400
             HttpRequest request = ctx.channel().attr(CHUNKED_REQUEST).getAndSet(null);
+            if (content.decoderResult().cause() instanceof io.netty.handler.codec.PrematureChannelClosureException) {
+                // the client went away in the middle of its body: nobody to answer
+                ReferenceCountUtil.release(msg);
+                ctx.close();
+                return;
+            }
+            // a chunk of the body could not be read: Camel's aggregator would answer a bare text/plain 400
             ctx.channel().attr(REJECTED).set(Boolean.TRUE);
             ReferenceCountUtil.release(msg);
             reject(ctx, request != null ? request : UNKNOWN_REQUEST,
                     new ProxyError(400, "Bad Request: malformed chunked request body"));
             return;
+        } else if (msg instanceof LastHttpContent && msg != LastHttpContent.EMPTY_LAST_CONTENT) {
+            ctx.channel().attr(CHUNKED_REQUEST).set(null); // the end of a body (a GET's end marker is the singleton)
         }
         ctx.fireChannelRead(msg);
     }
@@ -214,9 +223,10 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
             return new ProxyError(400, "Bad Request: more than one Host header");
         }
-        String expect = request.headers().get(HttpHeaderNames.EXPECT);
-        if (expect != null && !expect.trim().equalsIgnoreCase(HttpHeaderValues.CONTINUE.toString())) {
-            return new ProxyError(417, "Expectation Failed: only Expect: 100-continue is supported");
+        for (String expect : request.headers().getAll(HttpHeaderNames.EXPECT)) {
+            if (!expect.trim().equalsIgnoreCase(HttpHeaderValues.CONTINUE.toString())) {
+                return new ProxyError(417, "Expectation Failed: only Expect: 100-continue is supported");
+            }
         }
         boolean hasLength = request.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
         boolean hasTransferEncoding = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);

@@ -58,23 +58,18 @@ public final class UpstreamResponseGuard extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            ctx.fireChannelRead(msg);
+            // closed first: Camel returns the connection to its pool as it takes the answer, and a closed one is
+            // dropped there instead of being lent to the next request
             ctx.close();
+            ctx.fireChannelRead(msg);
             return;
         }
         ctx.fireChannelRead(msg);
     }
 
+    /** Netty's decoder follows an interim response with its end marker at once, in the same read. */
     private static void dropInterimPart(ChannelHandlerContext ctx, Object msg) {
         boolean last = msg instanceof LastHttpContent;
-        if (msg instanceof DecoderResultProvider provider && provider.decoderResult().isFailure()) {
-            // the interim response itself could not be read: the connection is unusable
-            ReferenceCountUtil.release(msg);
-            ctx.channel().attr(IN_INTERIM).set(null);
-            ctx.fireExceptionCaught(provider.decoderResult().cause());
-            ctx.close();
-            return;
-        }
         ReferenceCountUtil.release(msg);
         if (last) {
             ctx.channel().attr(IN_INTERIM).set(null);

@@ -69,26 +69,28 @@ public final class UpstreamOutcomes {
     }
 
     /**
-     * 200, 302 or 404: store it (if the policies allow) and send it; but a body that says gzip and is not is no
-     * answer (as an unreadable response is): the expired entry, else 502.
+     * 200, 302 or 404: store it (if the policies allow) and send it; but a body to be stored that says gzip and is
+     * not is no answer (as an unreadable response is): the expired entry, else 502. Answers that are not stored
+     * (a write's, {@code /rate_limit}'s) go on as they came.
      */
     public Processor storable() {
         return exchange -> {
             ProxyExchange px = px(exchange);
             UpstreamResponse up = UpstreamResponse.read(exchange);
             received(px, up);
-            if (ContentCoding.GZIP.equals(ContentCoding.codingOf(up.headers()))
+            Instant now = services.clock().instant();
+            Optional<Duration> life = services.responsePolicy().lifetime(up.status(), up.headers(), up.body().length);
+            boolean toStore = px.mayStore() && life.isPresent();
+            if (toStore && up.body().length > 0 && ContentCoding.GZIP.equals(ContentCoding.codingOf(up.headers()))
                     && !ContentCoding.isIntactGzip(up.body())) {
                 LOG.warn("upstream answered {} with a body that is not the gzip it says it is", up.status());
                 staleOr(px, ProxyError.badGateway());
                 return;
             }
-            Instant now = services.clock().instant();
-            Optional<Duration> life = services.responsePolicy().lifetime(up.status(), up.headers(), up.body().length);
             CachedResponse response = new CachedResponse(up.status(), up.headers(), up.body(), now,
                     now.plus(life.orElse(Duration.ZERO)));
             boolean stored = false;
-            if (px.mayStore() && life.isPresent()) {
+            if (toStore) {
                 stored = services.cache().store(px.key(), px.requestHeaders(), response);
             }
             px.stored(stored);

@@ -127,6 +127,12 @@ class StaleIfErrorEndToEndTest {
             assertThat(status(r)).isEqualTo("MISS");
         }
         assertThat(upstream.count(cold)).isEqualTo(2);
+
+        // what is not stored goes on as it came: a write's answer, whose write has happened upstream
+        HttpResponse<byte[]> write = proxy.send("POST", cold, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "Accept-Encoding", "gzip");
+        assertThat(write.statusCode()).isEqualTo(200);
+        assertThat(body(write)).isEqualTo("{\"not\":\"gzip\"}");
     }
 
     @Test

@@ -27,6 +27,24 @@ class FirstByteCheckTest {
     }
 
     @Test
+    void bytesAfterARefusalAreDroppedWithoutASecondAnswer() {
+        EmbeddedChannel open = new EmbeddedChannel(new FirstByteCheck(),
+                new io.netty.channel.ChannelOutboundHandlerAdapter() {
+                    @Override
+                    public void close(io.netty.channel.ChannelHandlerContext ctx, io.netty.channel.ChannelPromise p) {
+                        p.setSuccess(); // keep the channel open, as while a close is still under way
+                    }
+                });
+        open.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x16, 0x03}));
+        ByteBuf more = Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01});
+        open.writeInbound(more);
+
+        assertThat(more.refCnt()).isZero();
+        assertThat(open.outboundMessages()).hasSize(1);
+        open.finishAndReleaseAll();
+    }
+
+    @Test
     void binaryThatCannotStartAMethodIsRefused() {
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xff, 0x00, 'G'}));
 
@@ -45,6 +63,16 @@ class FirstByteCheckTest {
         assertThat(channel.pipeline().get(FirstByteCheck.class)).isNull();
         assertThat((Object) channel.readOutbound()).isNull();
         passed.release();
+    }
+
+    @Test
+    void blanksBeforeTheMethodAreSkippedAsNettysDecoderSkipsThem() {
+        ByteBuf request = Unpooled.copiedBuffer(" \tGET / HTTP/1.1\r\n", StandardCharsets.ISO_8859_1);
+        channel.writeInbound(request);
+
+        assertThat((Object) channel.readInbound()).isSameAs(request);
+        assertThat((Object) channel.readOutbound()).isNull();
+        request.release();
     }
 
     @Test

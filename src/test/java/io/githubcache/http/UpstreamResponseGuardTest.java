@@ -87,6 +87,26 @@ class UpstreamResponseGuardTest {
         bad.release();
     }
 
+    /** Camel returns the connection to its pool as it takes the answer: by then it must be closed. */
+    @Test
+    void theConnectionIsClosedBeforeTheFailedAnswerGoesOn() {
+        java.util.concurrent.atomic.AtomicReference<Boolean> activeWhenAnswered = new java.util.concurrent.atomic.AtomicReference<>();
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpClientCodec(), new UpstreamResponseGuard(),
+                new HttpObjectAggregator(1 << 20), new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                        activeWhenAnswered.set(ctx.channel().isActive());
+                        io.netty.util.ReferenceCountUtil.release(msg);
+                    }
+                });
+        ch.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/bad"));
+        ch.outboundMessages().clear();
+        ch.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello",
+                StandardCharsets.ISO_8859_1));
+
+        assertThat(activeWhenAnswered.get()).as("answer seen, on a closed connection").isFalse();
+    }
+
     @Test
     void aBrokenChunkClosesTheConnectionToo() {
         send("/bad");

@@ -28,6 +28,16 @@ class BackgroundStartedEncoderTest {
         return encoder;
     }
 
+    /** A pattern encoder, built once {@code release} is counted down (an encoder slow to set up). */
+    private Encoder<ILoggingEvent> patternOnce(CountDownLatch release) {
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return pattern();
+    }
+
     private ILoggingEvent event(String message) {
         return new LoggingEvent(getClass().getName(), context.getLogger("test"), Level.INFO, message, null, null);
     }
@@ -35,14 +45,8 @@ class BackgroundStartedEncoderTest {
     @Test
     void aLineSentBeforeTheEncoderIsReadyWaitsForItAndIsEncodedByIt() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        BackgroundStartedEncoder<ILoggingEvent> encoder = new BackgroundStartedEncoder<>("test-encoder-start", () -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return pattern();
-        });
+        BackgroundStartedEncoder<ILoggingEvent> encoder = new BackgroundStartedEncoder<>("test-encoder-start",
+                () -> patternOnce(release));
         CompletableFuture<byte[]> line = CompletableFuture.supplyAsync(() -> encoder.encode(event("first")));
 
         // the header is answered without waiting for the encoder
@@ -76,6 +80,21 @@ class BackgroundStartedEncoderTest {
         encoder.start();
         encoder.stop();
         assertThat(encoder.isStarted()).isFalse();
+    }
+
+    @Test
+    void anEncoderThatTakesTooLongIsNotWaitedForForeverAndIsUsedOnceThere() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        BackgroundStartedEncoder<ILoggingEvent> encoder = new BackgroundStartedEncoder<>("test-encoder-start",
+                () -> patternOnce(release), java.time.Duration.ofMillis(50));
+
+        assertThat(encoder.encode(event("dropped"))).isEmpty();
+        assertThat(encoder.encode(event("dropped at once"))).isEmpty();
+
+        release.countDown();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> encoder.encode(event("back")).length > 0);
+        assertThat(new String(encoder.encode(event("x")), StandardCharsets.UTF_8)).isEqualTo("x\n");
     }
 
     @Test
