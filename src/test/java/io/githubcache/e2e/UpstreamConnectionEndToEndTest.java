@@ -46,6 +46,23 @@ class UpstreamConnectionEndToEndTest {
         }
     }
 
+    /** A HEAD goes upstream as HEAD when never cached: an interim response before its answer fails it at once. */
+    @Test
+    void anInterimResponseToAHeadFailsItAtOnceInsteadOfTimingOut() throws Exception {
+        try (ScriptedUpstream upstream = new ScriptedUpstream(head -> "HTTP/1.1 103 Early Hints\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n");
+                ProxyHarness p = ProxyHarness.start(upstream.url(), "github.cache.upstream-timeout", "30s")) {
+            long start = System.nanoTime();
+            HttpResponse<byte[]> r = p.send("HEAD", "/rate_limit", null);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(r.statusCode()).isEqualTo(502);
+            assertThat(millis).as("well before the 30 s upstream timeout").isLessThan(15_000);
+            assertThat(ScriptedUpstream.path(upstream.requestHeads().get(0))).isEqualTo("/rate_limit");
+            assertThat(upstream.requestHeads().get(0)).startsWith("HEAD ");
+        }
+    }
+
     /** Before: the next request was sent on the dead connection and answered 504 after the upstream timeout. */
     @Test
     void aConnectionWhoseAnswerCouldNotBeReadIsNotUsedAgain() throws Exception {

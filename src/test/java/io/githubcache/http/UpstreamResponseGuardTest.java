@@ -59,6 +59,33 @@ class UpstreamResponseGuardTest {
         b.release();
     }
 
+    /** Netty's codec would take the 103 as the HEAD's answer and then wait for the 200's body: closed at once. */
+    @Test
+    void anInterimResponseToAHeadClosesTheConnection() {
+        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/rate_limit"));
+        channel.outboundMessages().clear();
+        receive("HTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+
+        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.isOpen()).as("Camel fails the exchange as the channel goes inactive").isFalse();
+    }
+
+    @Test
+    void aHeadAnsweredWithoutInterimResponseIsUntouched() {
+        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/rate_limit"));
+        channel.outboundMessages().clear();
+        receive("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+
+        FullHttpResponse r = next();
+        assertThat(r.status()).isEqualTo(HttpResponseStatus.OK);
+        assertThat(r.content().readableBytes()).isZero();
+        assertThat(channel.isOpen()).isTrue();
+        r.release();
+        send("/a");
+        receive("HTTP/1.1 103 Early Hints\r\n\r\n" + ok("{}"));
+        assertThat(next().status()).as("a GET after the HEAD still skips interim responses").isEqualTo(HttpResponseStatus.OK);
+    }
+
     @Test
     void anInterimResponseArrivingInPiecesIsDroppedWhole() {
         send("/a");
