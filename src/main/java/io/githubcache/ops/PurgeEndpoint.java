@@ -75,7 +75,35 @@ public final class PurgeEndpoint extends ServiceSupport implements CamelContextA
         }
     }
 
+    private static final java.util.regex.Pattern UPSTREAM_URL =
+            java.util.regex.Pattern.compile("(?i)https?://[^/?#\\s]+(/[^?#\\s]*)?");
+
+    /** The query parameters this endpoint knows; any other, or one of these given twice, is refused. */
+    static final List<String> PARAMETERS = List.of("path", "prefix", "all", "upstream");
+
+    /** Why the query cannot be read as one purge, or null: an operator's mistake must not purge something else. */
+    static String queryProblem(io.vertx.core.MultiMap params) {
+        for (String name : params.names()) {
+            if (!PARAMETERS.contains(name)) {
+                return "unknown parameter " + name + " (known: path, prefix, all, upstream)";
+            }
+            if (params.getAll(name).size() > 1) {
+                return name + " given more than once: purge one selector per request";
+            }
+        }
+        String upstream = params.get("upstream");
+        if (upstream != null && !upstream.isBlank() && !UPSTREAM_URL.matcher(upstream.trim()).matches()) {
+            return "upstream must be an upstream base URL such as https://api.github.com";
+        }
+        return null;
+    }
+
     private void handle(RoutingContext ctx) {
+        String problem = queryProblem(ctx.request().params());
+        if (problem != null) {
+            error(ctx, 400, problem);
+            return;
+        }
         String path = ctx.request().getParam("path");
         String prefix = ctx.request().getParam("prefix");
         String all = ctx.request().getParam("all");

@@ -103,7 +103,9 @@ class PurgeEndToEndTest extends StubbedProxyTest {
         fill("/repos/o/r");
 
         for (String query : new String[] {"", "all=yes", "path=/repos/o/r&all=true", "path=repos/o/r",
-            "path=/repos/o/r?page=2", "prefix=repos"}) {
+            "path=/repos/o/r?page=2", "prefix=repos", "path=/repos/x&path=/repos/o/r", "prefix=/x&prefix=/repos/",
+            "all=true&all=true", "path=/repos/o/r&upstream=a", "path=/repos/o/r&upstream=https://a&upstream=https://b",
+            "path=/repos/o/r&bogus=1"}) {
             HttpResponse<String> r = management.purge(query);
             assertThat(r.statusCode()).as(query).isEqualTo(400);
             assertThat(r.body()).as(query).contains("\"message\"");
