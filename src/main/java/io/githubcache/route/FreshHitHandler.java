@@ -149,17 +149,18 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
 
     private void dispatch(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
-            if (request instanceof FullHttpRequest full && !serving.getAsBoolean() && draining.getAsBoolean()) {
-                full.release();
-                RequestGuard.reject(ctx, request, ProxyError.shuttingDown(), HeaderNames.RETRY_AFTER, "1");
-                return;
-            }
-            if (request instanceof FullHttpRequest full && serving.getAsBoolean()) {
-                Handled h = answered(ctx, full);
-                if (h == Handled.ANSWERED) {
+            if (request instanceof FullHttpRequest full) {
+                if (serving.getAsBoolean()) {
+                    Handled h = answered(ctx, full);
+                    if (h == Handled.ANSWERED) {
+                        full.release();
+                    }
+                    if (h != Handled.ROUTE) {
+                        return;
+                    }
+                } else if (draining.getAsBoolean()) {
                     full.release();
-                }
-                if (h != Handled.ROUTE) {
+                    RequestGuard.reject(ctx, request, ProxyError.shuttingDown(), HeaderNames.RETRY_AFTER, "1");
                     return;
                 }
             }
