@@ -21,6 +21,16 @@ public interface EntryStore extends AutoCloseable {
 
     void put(String key, Stored value);
 
+    /**
+     * Replaces an entry with a refreshed copy of itself: a {@code 304}'s headers and lifetime over the same body.
+     * A persistent tier may write it a little later, in a batch with others. Losing it in a crash costs one
+     * conditional request after the restart, which GitHub does not count against the rate limit, whereas writing
+     * each refresh at once took a third of a revalidation's time (BENCHMARKS.md, step 27).
+     */
+    default void refresh(String key, Stored value) {
+        put(key, value);
+    }
+
     void remove(String key);
 
     /** Removes every key the predicate accepts; returns how many were removed. Not for the request hot path. */

@@ -58,20 +58,36 @@ public final class HttpCache {
 
     /** Stores a response for the request that produced it; returns false when {@code Vary: *} forbids it. */
     public boolean store(CacheKey key, HeaderList requestHeaders, CachedResponse response) {
+        return save(key, requestHeaders, response, false);
+    }
+
+    /**
+     * As {@link #store} for an entry a {@code 304} refreshed (same body, new headers and lifetime): the disk tier
+     * may write it with its next flush instead of at once ({@link EntryStore#refresh}).
+     */
+    public boolean refresh(CacheKey key, HeaderList requestHeaders, CachedResponse response) {
+        return save(key, requestHeaders, response, true);
+    }
+
+    private boolean save(CacheKey key, HeaderList requestHeaders, CachedResponse response, boolean refreshed) {
         Optional<List<String>> sel = varyPolicy.selectingHeaders(response.headers());
         if (sel.isEmpty()) {
             return false;
         }
         String primary = key.asString();
-        if (sel.get().isEmpty()) {
-            store.put(primary, response);
-        } else {
+        String entryKey = primary;
+        if (!sel.get().isEmpty()) {
             VaryMarker marker = new VaryMarker(sel.get());
             // GitHub sends Vary on every response: rewriting an unchanged marker doubled each store's disk writes
             if (!marker.equals(store.getWithoutIo(primary))) {
                 store.put(primary, marker);
             }
-            store.put(primary + '#' + varyPolicy.variantId(sel.get(), requestHeaders), response);
+            entryKey = primary + '#' + varyPolicy.variantId(sel.get(), requestHeaders);
+        }
+        if (refreshed) {
+            store.refresh(entryKey, response);
+        } else {
+            store.put(entryKey, response);
         }
         return true;
     }

@@ -61,7 +61,7 @@ public final class UpstreamOutcomes {
             HeaderList merged = entry.headers().updatedWith(up.headers(), KEEP_ON_304);
             Duration life = services.responsePolicy().lifetimeAfterRevalidation(entry.status());
             CachedResponse refreshed = entry.withHeadersAndLifetime(merged, now, now.plus(life));
-            boolean stored = px.mayStore() && services.cache().store(px.key(), px.requestHeaders(), refreshed);
+            boolean stored = px.mayStore() && services.cache().refresh(px.key(), px.requestHeaders(), refreshed);
             px.stored(stored);
             px.status(CacheStatus.REVALIDATED);
             px.respondWith(refreshed, true);

@@ -21,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,6 +63,10 @@ import org.slf4j.LoggerFactory;
  * {@link Journal} before it returns (one {@code write()}, no fsync), so a killed process ({@code kill -9})
  * loses nothing that was answered; the flush task commits MVStore once per {@link Tuning#flushPeriod()},
  * empties the journal and fsyncs, so a power loss can lose about that much. Opening replays the journal.
+ * A {@link #refresh} (a {@code 304}'s new headers and lifetime over the same body) is held in memory
+ * ({@link PendingRefreshes}) and written by a flush once it is {@link #REFRESH_WRITE_DELAY_MS} old, and at a clean
+ * stop: a crash before that keeps the older copy of the same answer, which the next request revalidates at no
+ * rate-limit cost.
  *
  * <p>Bound: a put that takes the accounted bytes over the budget evicts least recently used entries in the
  * same change, so the bound holds after every put. The budget is {@link Tuning#liveBudgetPercent()} of
@@ -88,6 +93,10 @@ public final class DiskEntryStore implements EntryStore {
     private static final int PURGE_BATCH = 1_000;
     /** Most bytes of live pages one flush rewrites when compacting. */
     private static final int COMPACT_WRITE_LIMIT = 4 * 1024 * 1024;
+    /** How long a refreshed entry's disk copy may stay behind before a flush writes the refresh. */
+    static final long REFRESH_WRITE_DELAY_MS = 5 * 60_000;
+    /** Refreshes written per hold of the lock, so a flush does not hold up the writers on the event loops. */
+    private static final int REFRESH_BATCH = 256;
     /** A journal this large is committed early, whatever the flush period. */
     private static final long JOURNAL_LIMIT = 64L * 1024 * 1024;
     /**
@@ -173,6 +182,8 @@ public final class DiskEntryStore implements EntryStore {
     /** True until the file is open (guarded by the lock); writes then go to the journal only. */
     private boolean opening = true;
     private final List<Predicate<String>> pendingRemovals = new ArrayList<>();
+    /** A put or remove of a key drops its refresh (under the lock), so a flush never writes one over it. */
+    private final PendingRefreshes pendingRefreshes = new PendingRefreshes();
 
     /** The maps of one open MVStore file. */
     private record Db(MVStore store, MVMap<String, byte[]> entries, MVMap<String, Long> atime,
@@ -378,6 +389,18 @@ public final class DiskEntryStore implements EntryStore {
         }
     }
 
+    /**
+     * Held for a later flush (see the class comment); written at once when the durability is a commit per write,
+     * while the file is still opening, or when {@link PendingRefreshes} is full.
+     */
+    @Override
+    public void refresh(String key, Stored value) {
+        if (db == null || closed || tuning.durability() == Durability.COMMIT_EACH_WRITE
+                || !pendingRefreshes.offer(key, value, clock.millis())) {
+            put(key, value);
+        }
+    }
+
     @Override
     public void remove(String key) {
         boolean interrupted = Thread.interrupted();
@@ -411,6 +434,10 @@ public final class DiskEntryStore implements EntryStore {
         if (d == null) {
             return null;
         }
+        Stored refreshed = pendingRefreshes.get(key);
+        if (refreshed != null) {
+            return refreshed;
+        }
         byte[] data;
         try {
             data = d.entries.get(key);
@@ -441,6 +468,7 @@ public final class DiskEntryStore implements EntryStore {
         lock.lock();
         Db d = db;
         try {
+            pendingRefreshes.drop(key);
             if (d == null) {
                 journalWhileOpeningLocked(key, data);
                 return;
@@ -461,6 +489,7 @@ public final class DiskEntryStore implements EntryStore {
         lock.lock();
         Db d = db;
         try {
+            pendingRefreshes.drop(key);
             if (d == null) {
                 journalWhileOpeningLocked(key, null);
                 return;
@@ -485,6 +514,8 @@ public final class DiskEntryStore implements EntryStore {
     }
 
     private int doRemoveIf(String prefix, Predicate<String> keyFilter) {
+        // before the scan: a refresh the flush writes meanwhile is then on disk, where the scan finds it
+        pendingRefreshes.dropIf(prefix, keyFilter);
         Db d = db;
         if (d == null) {
             lock.lock();
@@ -578,6 +609,14 @@ public final class DiskEntryStore implements EntryStore {
                 // close the file all the same (the caller's close() gives the interrupt back)
             }
         }
+        Db open = db;
+        if (open != null) {
+            try {
+                writeRefreshes(open, Long.MAX_VALUE);
+            } catch (RuntimeException | AssertionError e) {
+                LOG.warn("disk cache: writing the last refreshes failed: {}", e.toString());
+            }
+        }
         lock.lock();
         try {
             Db d = db;
@@ -633,6 +672,11 @@ public final class DiskEntryStore implements EntryStore {
         return budget;
     }
 
+    /** Refreshes held for a later flush (see {@link PendingRefreshes}). */
+    public int pendingRefreshes() {
+        return pendingRefreshes.size();
+    }
+
     public long evictions() {
         return evictions.get();
     }
@@ -683,6 +727,7 @@ public final class DiskEntryStore implements EntryStore {
             return;
         }
         try {
+            writeRefreshes(d, clock.millis() - REFRESH_WRITE_DELAY_MS);
             // rewriting pages changes no content, so it may run beside writers; only the commit needs the lock
             d.store.compact(tuning.compactFillRate(), COMPACT_WRITE_LIMIT);
             lock.lock();
@@ -698,6 +743,36 @@ public final class DiskEntryStore implements EntryStore {
             }
         } catch (RuntimeException | AssertionError e) {
             failed(d, e, "flush");
+        }
+    }
+
+    /**
+     * Writes the refreshes behind since {@code cutoffMs} or earlier, a batch per hold of the lock, each encoded
+     * before taking it. A refresh replaced meanwhile (a newer refresh, or dropped by a put or remove) is left.
+     */
+    private void writeRefreshes(Db d, long cutoffMs) {
+        List<Map.Entry<String, PendingRefreshes.Pending>> due = pendingRefreshes.due(cutoffMs);
+        for (int from = 0; from < due.size(); from += REFRESH_BATCH) {
+            writeRefreshBatch(d, due.subList(from, Math.min(due.size(), from + REFRESH_BATCH)));
+        }
+    }
+
+    private void writeRefreshBatch(Db d, List<Map.Entry<String, PendingRefreshes.Pending>> batch) {
+        byte[][] encoded = new byte[batch.size()][];
+        for (int i = 0; i < encoded.length; i++) {
+            encoded[i] = EntryCodec.encode(batch.get(i).getKey(), batch.get(i).getValue().value);
+        }
+        lock.lock();
+        try {
+            for (int i = 0; i < encoded.length && db == d; i++) {
+                String key = batch.get(i).getKey();
+                if (pendingRefreshes.take(key, batch.get(i).getValue())) {
+                    putLocked(d, key, encoded[i], accountedSize(key, encoded[i].length));
+                    uncommittedBytes += key.length() + encoded[i].length;
+                }
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

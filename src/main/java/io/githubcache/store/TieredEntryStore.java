@@ -64,6 +64,14 @@ public final class TieredEntryStore implements EntryStore {
         lower.put(key, value);
     }
 
+    /** The memory tier at once, the lower tier as it likes (the disk tier at its next flush). */
+    @Override
+    public void refresh(String key, Stored value) {
+        writes.incrementAndGet();
+        memory.put(key, value);
+        lower.refresh(key, value);
+    }
+
     @Override
     public void remove(String key) {
         writes.incrementAndGet();

@@ -8,6 +8,7 @@ import io.githubcache.support.ProxyHarness;
 import io.githubcache.support.UpstreamStub;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,25 @@ class DiskPersistenceEndToEndTest {
             assertThat(upstream.count("/repos/o/r")).isEqualTo(1);
             // another token does not see it
             assertThat(status(again.get("/repos/o/r", "Authorization", "token ghp_OTHER"))).isEqualTo("MISS");
+        }
+    }
+
+    /** A 304's refresh is held for a later disk write (DiskEntryStore.refresh); a clean stop writes it. */
+    @Test
+    void aRefreshByA304SurvivesACleanRestart() throws Exception {
+        try (ProxyHarness proxy = ProxyHarness.start(upstream.url(), "github.cache.dir", cacheDir.toString())) {
+            proxy.get("/repos/o/r");
+            proxy.clock().advance(Duration.ofSeconds(61));
+            assertThat(status(proxy.get("/repos/o/r"))).isEqualTo("REVALIDATED");
+        }
+        assertThat(upstream.count("/repos/o/r")).isEqualTo(2);
+
+        try (ProxyHarness again = ProxyHarness.start(upstream.url(), "github.cache.dir", cacheDir.toString())) {
+            // within the refreshed lifetime (61 + 60 s), past the first one (60 s)
+            again.clock().advance(Duration.ofSeconds(90));
+
+            assertThat(status(again.get("/repos/o/r"))).isEqualTo("HIT");
+            assertThat(upstream.count("/repos/o/r")).isEqualTo(2);
         }
     }
 }

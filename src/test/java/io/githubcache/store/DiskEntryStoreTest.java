@@ -336,6 +336,92 @@ class DiskEntryStoreTest {
     }
 
     @Test
+    void aRefreshIsServedAtOnceButNotJournaledAndWrittenOnlyWhenDue() throws Exception {
+        Path journal = dir.resolve(Journal.FILE_NAME);
+        DiskEntryStore store = store(64 * MB);
+        store.put(key(1), response(1, 500));
+        store.flush();
+
+        store.refresh(key(1), response(2, 500));
+
+        assertThat(store.get(key(1))).isEqualTo(response(2, 500));
+        assertThat(Files.size(journal)).isZero();
+        clock.advance(Duration.ofMillis(DiskEntryStore.REFRESH_WRITE_DELAY_MS - 1));
+        store.flush();
+        assertThat(store.pendingRefreshes()).isEqualTo(1);
+
+        clock.advance(Duration.ofMillis(1));
+        store.flush();
+        assertThat(store.pendingRefreshes()).isZero();
+        assertThat(store.get(key(1))).isEqualTo(response(2, 500));
+    }
+
+    @Test
+    void aKeyRefreshedOverAndOverIsStillWrittenOncePerDelay() {
+        DiskEntryStore store = store(64 * MB);
+        store.put(key(1), response(1, 500));
+        store.refresh(key(1), response(2, 500));
+        clock.advance(Duration.ofMillis(DiskEntryStore.REFRESH_WRITE_DELAY_MS - 1000));
+        store.refresh(key(1), response(3, 500));
+        clock.advance(Duration.ofMillis(1000));
+
+        store.flush();
+
+        assertThat(store.pendingRefreshes()).isZero();
+        assertThat(store.get(key(1))).isEqualTo(response(3, 500));
+    }
+
+    @Test
+    void aCleanStopWritesEveryHeldRefresh() {
+        DiskEntryStore first = store(64 * MB);
+        first.put(key(1), response(1, 500));
+        first.put(key(2), response(2, 500));
+        first.refresh(key(1), response(11, 500));
+        first.refresh(key(3), response(13, 500)); // a key the disk no longer had
+        first.close();
+
+        DiskEntryStore second = store(64 * MB);
+
+        assertThat(second.get(key(1))).isEqualTo(response(11, 500));
+        assertThat(second.get(key(2))).isEqualTo(response(2, 500));
+        assertThat(second.get(key(3))).isEqualTo(response(13, 500));
+        assertThat(second.entryCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aPutOrRemoveAfterARefreshIsNeverUndoneByIt() {
+        DiskEntryStore first = store(64 * MB);
+        for (int i = 1; i <= 3; i++) {
+            first.put(key(i), response(i, 500));
+            first.refresh(key(i), response(10 + i, 500));
+        }
+        first.put(key(1), response(21, 500));
+        first.remove(key(2));
+        first.removeIf(k -> k.equals(key(3)));
+        clock.advance(Duration.ofMillis(DiskEntryStore.REFRESH_WRITE_DELAY_MS));
+        first.flush();
+        first.close();
+
+        DiskEntryStore second = store(64 * MB);
+
+        assertThat(second.get(key(1))).isEqualTo(response(21, 500));
+        assertThat(second.get(key(2))).isNull();
+        assertThat(second.get(key(3))).isNull();
+        assertThat(second.entryCount()).isEqualTo(1);
+    }
+
+    @Test
+    void withACommitPerWriteARefreshIsWrittenAtOnce() {
+        DiskEntryStore store = store(64 * MB, MANUAL.withDurability(DiskEntryStore.Durability.COMMIT_EACH_WRITE));
+        store.put(key(1), response(1, 500));
+
+        store.refresh(key(1), response(2, 500));
+
+        assertThat(store.pendingRefreshes()).isZero();
+        assertThat(store.get(key(1))).isEqualTo(response(2, 500));
+    }
+
+    @Test
     void journalIsReplayedAndEmptiedByACommit() throws Exception {
         Path journal = dir.resolve(Journal.FILE_NAME);
         DiskEntryStore store = store(64 * MB);

@@ -52,6 +52,20 @@ class TieredEntryStoreTest {
     }
 
     @Test
+    void aRefreshReplacesTheMemoryCopyAtOnceAndIsHeldForTheDisk() {
+        try (TieredEntryStore store = tiered()) {
+            store.put(key(1), response(1, 100));
+
+            store.refresh(key(1), response(2, 100));
+
+            assertThat(store.memory().get(key(1))).isEqualTo(response(2, 100));
+            assertThat(((DiskEntryStore) store.lower()).pendingRefreshes()).isEqualTo(1);
+            store.memory().remove(key(1)); // evicted from memory: the disk tier still answers the newest copy
+            assertThat(store.get(key(1))).isEqualTo(response(2, 100));
+        }
+    }
+
+    @Test
     void aDiskHitIsPromotedToMemory() {
         try (TieredEntryStore store = tiered()) {
             store.lower().put(key(1), response(1, 100));

@@ -1,0 +1,116 @@
+package io.githubcache.store;
+
+import io.githubcache.cache.CachedResponse;
+import io.githubcache.cache.Stored;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * Refreshed entries (a {@code 304}'s headers and lifetime over an unchanged body) that the disk tier has not
+ * written yet: key to the newest refreshed copy and since when the disk copy is behind.
+ *
+ * <p>Why: MVStore rewrites a whole B-tree leaf (several entries) for each changed entry at the next commit, so
+ * writing every refresh cost a revalidation about a third of its CPU (BENCHMARKS.md, step 27). A disk copy that
+ * is behind costs little: it holds the same body and validators, so after a restart (or an eviction from memory)
+ * the next request revalidates it, which GitHub does not count against the rate limit. So a key's refreshes are
+ * written once it has been behind for {@link DiskEntryStore#REFRESH_WRITE_DELAY_MS}, and all of them at a clean
+ * stop; a key refreshed again meanwhile is written once.
+ *
+ * <p>Bounded: beyond {@link #MAX_ENTRIES} keys or {@link #MAX_BYTES} of estimated heap (copies the memory tier
+ * may already have evicted), {@link #offer} refuses and the caller writes at once.
+ */
+final class PendingRefreshes {
+
+    static final int MAX_ENTRIES = 100_000;
+    static final long MAX_BYTES = 64L * 1024 * 1024;
+    /** What a value that is not a response (a Vary marker) is counted as. */
+    private static final long SMALL = 64;
+
+    /** One waiting refresh; identity equality, so {@link #take} removes exactly what was read. */
+    static final class Pending {
+        final Stored value;
+        final long behindSinceMs;
+        final long bytes;
+
+        private Pending(Stored value, long behindSinceMs, long bytes) {
+            this.value = value;
+            this.behindSinceMs = behindSinceMs;
+            this.bytes = bytes;
+        }
+    }
+
+    private final ConcurrentHashMap<String, Pending> byKey = new ConcurrentHashMap<>();
+    private final AtomicLong bytes = new AtomicLong();
+
+    /**
+     * Holds {@code value} as the key's newest refresh; keeps the time the key fell behind if it already was.
+     * False (nothing held) when full: the caller writes the value at once.
+     */
+    boolean offer(String key, Stored value, long nowMs) {
+        long size = value instanceof CachedResponse r ? r.weight() : SMALL;
+        boolean[] held = {true};
+        byKey.compute(key, (k, old) -> {
+            if (old == null && (byKey.size() >= MAX_ENTRIES || bytes.get() + size > MAX_BYTES)) {
+                held[0] = false;
+                return null;
+            }
+            bytes.addAndGet(size - (old == null ? 0 : old.bytes));
+            return new Pending(value, old == null ? nowMs : old.behindSinceMs, size);
+        });
+        return held[0];
+    }
+
+    /** The newest refresh of the key not yet written, or null. */
+    Stored get(String key) {
+        Pending p = byKey.get(key);
+        return p == null ? null : p.value;
+    }
+
+    /** Forgets the key's refresh: a newer put or a remove supersedes it. */
+    void drop(String key) {
+        Pending p = byKey.remove(key);
+        if (p != null) {
+            bytes.addAndGet(-p.bytes);
+        }
+    }
+
+    void dropIf(String prefix, Predicate<String> keyFilter) {
+        for (String key : byKey.keySet()) {
+            if (key.startsWith(prefix) && keyFilter.test(key)) {
+                drop(key);
+            }
+        }
+    }
+
+    /** The refreshes behind since {@code cutoffMs} or earlier ({@code Long.MAX_VALUE}: all of them). */
+    List<Map.Entry<String, Pending>> due(long cutoffMs) {
+        List<Map.Entry<String, Pending>> out = new ArrayList<>();
+        for (Map.Entry<String, Pending> e : byKey.entrySet()) {
+            if (e.getValue().behindSinceMs <= cutoffMs) {
+                out.add(Map.entry(e.getKey(), e.getValue()));
+            }
+        }
+        return out;
+    }
+
+    /** Removes the key's refresh if it is still {@code p} (not replaced or dropped since it was read). */
+    boolean take(String key, Pending p) {
+        if (byKey.remove(key, p)) {
+            bytes.addAndGet(-p.bytes);
+            return true;
+        }
+        return false;
+    }
+
+    int size() {
+        return byKey.size();
+    }
+
+    long bytes() {
+        return bytes.get();
+    }
+}
