@@ -99,6 +99,7 @@ public final class GithubCacheMain {
         Settings settings = Settings.load(key -> context.getPropertiesComponent().resolveProperty(key));
         SettingValues.requireFreePort(Settings.PREFIX + "port", Integer.toString(settings.port()), settings.port());
         LOG.info("github-cache settings: {}", settings.describe());
+        settings.warnings().forEach(LOG::warn);
         String heapWarning = heapWarning(settings.maxMemory(), Runtime.getRuntime().maxMemory());
         if (heapWarning != null) {
             LOG.warn(heapWarning);

@@ -3,7 +3,9 @@ package io.githubcache.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -35,6 +37,10 @@ public record Settings(
         Duration clientIdleTimeout) {
 
     public static final String PREFIX = "github.cache.";
+    /** Below this, even a 404's body is refused: the proxy would answer nothing but 502. */
+    static final long MIN_RESPONSE_SIZE = 1024;
+    /** A disk tier below this holds a few hundred GitHub answers at most (entries take half of max-disk). */
+    static final long SMALL_DISK = 1024 * 1024;
 
     /** Reads and validates all settings; the first bad one throws. */
     public static Settings load(SettingsSource source) {
@@ -61,6 +67,10 @@ public record Settings(
         int maxUri = r.intSize("max-uri-length", 256);
         long maxRequestBody = r.size("max-request-body");
         long maxResponse = r.size("max-response-size");
+        if (maxResponse < MIN_RESPONSE_SIZE) {
+            throw new InvalidSettingException(PREFIX + "max-response-size", r.raw("max-response-size"),
+                    "must be at least 1KB: every answer with a body would be refused with 502");
+        }
         if (maxResponse > Integer.MAX_VALUE) {
             throw new InvalidSettingException(PREFIX + "max-response-size", Long.toString(maxResponse), "must be below 2GB");
         }
@@ -82,6 +92,35 @@ public record Settings(
     }
 
     /** One line per setting, logged once at startup so operators see what is in force. */
+    /**
+     * One line per value that is valid but switches something off, for the startup log: a zero meant as "off" is
+     * then confirmed, and a unit forgotten ({@code max-disk=10} is ten bytes) does not go unnoticed.
+     */
+    public List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        if (ttl.isZero()) {
+            out.add(named("ttl") + " is 0: 200 and 302 responses are not cached");
+        }
+        if (ttl404.isZero()) {
+            out.add(named("ttl-404") + " is 0: 404 responses are not cached");
+        }
+        if (maxMemory == 0) {
+            out.add(named("max-memory") + " is 0: no memory tier, every hit is read from the disk tier (or Redis)");
+        }
+        if (maxEntrySize == 0) {
+            out.add(named("max-entry-size") + " is 0: no response with a body is cached");
+        }
+        if (maxDisk < SMALL_DISK) {
+            out.add(named("max-disk") + " is " + Units.formatSize(maxDisk) + " (a size without a unit is bytes): "
+                    + "the disk tier (store=disk) keeps few or no entries");
+        }
+        return out;
+    }
+
+    private static String named(String name) {
+        return PREFIX + name + " (env " + SettingsSource.envName(PREFIX + name) + ")";
+    }
+
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("port", Integer.toString(port));

@@ -144,6 +144,31 @@ class SettingsTest {
         assertThat(with("github.cache.port", value).port()).isEqualTo(Integer.parseInt(value));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1", "1023B"})
+    void aResponseLimitThatRefusesEveryBodyIsRefused(String value) {
+        assertRefused("github.cache.max-response-size", value, "GITHUB_CACHE_MAX_RESPONSE_SIZE");
+        assertThat(with("github.cache.max-response-size", "1KB").maxResponseSize()).isEqualTo(1024);
+    }
+
+    @Test
+    void theShippedDefaultsWarnOfNothing() {
+        assertThat(load(defaults()).warnings()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+        "github.cache.ttl, 0, GITHUB_CACHE_TTL, 200 and 302 responses are not cached",
+        "github.cache.ttl-404, 0s, GITHUB_CACHE_TTL_404, 404 responses are not cached",
+        "github.cache.max-memory, 0, GITHUB_CACHE_MAX_MEMORY, no memory tier",
+        "github.cache.max-entry-size, 0, GITHUB_CACHE_MAX_ENTRY_SIZE, no response with a body is cached",
+        "github.cache.max-disk, 10, GITHUB_CACHE_MAX_DISK, a size without a unit is bytes",
+        "github.cache.max-disk, 1023KB, GITHUB_CACHE_MAX_DISK, keeps few or no entries"})
+    void aValueThatSwitchesSomethingOffIsNamedInOneWarning(String key, String value, String env, String effect) {
+        assertThat(with(key, value).warnings()).singleElement().asString()
+                .contains(key, env, effect);
+    }
+
     @Test
     void zeroUpstreamTimeoutIsRefused() {
         assertRefused("github.cache.upstream-timeout", "0", "GITHUB_CACHE_UPSTREAM_TIMEOUT");
