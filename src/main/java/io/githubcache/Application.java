@@ -28,7 +28,10 @@ public final class Application {
             app.run(args);
         } catch (InvalidSettingException e) {
             System.err.println("github-cache: " + e.getMessage());
-            System.exit(2);
+            flushLogs();
+            // halt, not exit: nothing that needs stopping has started (a store opened is closed on this path),
+            // and exit would run Camel's shutdown hook, which logs "triggered by SIGTERM" when no signal came
+            Runtime.getRuntime().halt(2);
         }
         int code = app.camelMain().getExitCode();
         flushLogs();

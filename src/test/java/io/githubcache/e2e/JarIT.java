@@ -178,6 +178,8 @@ class JarIT {
         "GITHUB_CACHE_TTL, abc, github.cache.ttl, GITHUB_CACHE_TTL",
         "GITHUB_CACHE_UPSTREAM_URL, notaurl, github.cache.upstream-url, GITHUB_CACHE_UPSTREAM_URL",
         "PORT, 70000, github.cache.port, ",
+        "GITHUB_CACHE_MAX_RESPONSE_SIZE, 0, github.cache.max-response-size, GITHUB_CACHE_MAX_RESPONSE_SIZE",
+        "GITHUB_CACHE_SHUTDOWN_TIMEOUT, soon, github.cache.shutdown-timeout, GITHUB_CACHE_SHUTDOWN_TIMEOUT",
     })
     void badSettingStopsStartupWithOneLineAndNoStackTrace(String var, String value, String key, String envName)
             throws Exception {
@@ -189,7 +191,8 @@ class JarIT {
 
             String stderr = jar.stderr();
             assertThat(exit).as("the process exits by itself; stderr:%n%s", stderr).isNotNull();
-            assertThat(exit).as("exit code; stderr:%n%s", stderr).isNotZero();
+            assertThat(exit).as("exit code; stderr:%n%s", stderr).isEqualTo(2);
+            assertThat(stderr).as("no signal was sent").doesNotContain("SIGTERM");
             List<String> naming = Arrays.stream(stderr.split("\n"))
                     .filter(l -> l.contains(key) && l.contains("'" + value + "'")
                             && (envName == null || l.contains(envName)))
