@@ -13,6 +13,25 @@ public record VaryMarker(List<String> selectingHeaders) implements Stored {
         selectingHeaders = selectingHeaders.stream().map(HeaderInterner.SHARED::name).toList();
     }
 
+    /*
+     * Written out, not the record's generated ones: those bootstrap through invokedynamic (ObjectMethods) on their
+     * first call, which spun 16 method-handle classes, about 20 ms of the first request after startup (issue 6).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VaryMarker other && selectingHeaders.equals(other.selectingHeaders);
+    }
+
+    @Override
+    public int hashCode() {
+        return selectingHeaders.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "VaryMarker" + selectingHeaders;
+    }
+
     /** Estimated heap held by this marker alone: the record and its list (the names are shared). */
     public long weight() {
         return HeapSize.object(HeapSize.REFERENCE) + HeapSize.object(HeapSize.REFERENCE)

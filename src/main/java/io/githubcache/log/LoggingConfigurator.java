@@ -86,6 +86,7 @@ public final class LoggingConfigurator extends ContextAwareBase implements Confi
             encoder.setContext(context);
             encoder.getProviders().addProvider(new LogstashMarkersJsonProvider());
             encoder.start();
+            AccessLog.warmUp(); // the line's time, on this thread too
             return encoder;
         });
         json.setContext(context);
