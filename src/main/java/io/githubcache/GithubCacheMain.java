@@ -99,7 +99,6 @@ public final class GithubCacheMain {
         Settings settings = Settings.load(key -> context.getPropertiesComponent().resolveProperty(key));
         SettingValues.requireFreePort(Settings.PREFIX + "port", Integer.toString(settings.port()), settings.port());
         LOG.info("github-cache settings: {}", settings.describe());
-        settings.warnings().forEach(LOG::warn);
         String heapWarning = heapWarning(settings.maxMemory(), Runtime.getRuntime().maxMemory());
         if (heapWarning != null) {
             LOG.warn(heapWarning);
@@ -109,6 +108,7 @@ public final class GithubCacheMain {
         StoreTier memoryTier = new StoreTier("memory", memory::entryCount, memory::weightedSize, memory::maxBytes,
                 memory::evictions, memory::isOpen);
         RedisSettings redisSettings = RedisSettings.load(key -> context.getPropertiesComponent().resolveProperty(key));
+        settings.warnings(!redisSettings.enabled()).forEach(LOG::warn);
         StoreTier lowerTier;
         FillLock fillLock = FillLock.NONE;
         if (redisSettings.enabled()) {

@@ -91,12 +91,13 @@ public record Settings(
         return stripTrailingSlash(upstreamUrl.toString());
     }
 
-    /** One line per setting, logged once at startup so operators see what is in force. */
     /**
      * One line per value that is valid but switches something off, for the startup log: a zero meant as "off" is
      * then confirmed, and a unit forgotten ({@code max-disk=10} is ten bytes) does not go unnoticed.
+     *
+     * @param diskTier whether the disk tier is in use ({@code store=disk}); {@code max-disk} matters only then
      */
-    public List<String> warnings() {
+    public List<String> warnings(boolean diskTier) {
         List<String> out = new ArrayList<>();
         if (ttl.isZero()) {
             out.add(named("ttl") + " is 0: 200 and 302 responses are not cached");
@@ -110,9 +111,9 @@ public record Settings(
         if (maxEntrySize == 0) {
             out.add(named("max-entry-size") + " is 0: no response with a body is cached");
         }
-        if (maxDisk < SMALL_DISK) {
+        if (diskTier && maxDisk < SMALL_DISK) {
             out.add(named("max-disk") + " is " + Units.formatSize(maxDisk) + " (a size without a unit is bytes): "
-                    + "the disk tier (store=disk) keeps few or no entries");
+                    + "the disk tier keeps few or no entries");
         }
         return out;
     }
@@ -121,6 +122,7 @@ public record Settings(
         return PREFIX + name + " (env " + SettingsSource.envName(PREFIX + name) + ")";
     }
 
+    /** One line per setting, logged once at startup so operators see what is in force. */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("port", Integer.toString(port));

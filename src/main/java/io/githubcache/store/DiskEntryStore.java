@@ -514,7 +514,8 @@ public final class DiskEntryStore implements EntryStore {
     }
 
     private int doRemoveIf(String prefix, Predicate<String> keyFilter) {
-        // before the scan: a refresh the flush writes meanwhile is then on disk, where the scan finds it
+        // before the scan: a refresh the flush writes meanwhile is then on disk, where the scan finds it; and again
+        // under the lock below, for a refresh that came during the scan
         pendingRefreshes.dropIf(prefix, keyFilter);
         Db d = db;
         if (d == null) {
@@ -554,6 +555,7 @@ public final class DiskEntryStore implements EntryStore {
             if (db != d) {
                 return 0;
             }
+            pendingRefreshes.dropIf(prefix, keyFilter);
             for (String k : hits) {
                 if (removeLocked(d, k)) {
                     removed++;
@@ -609,17 +611,22 @@ public final class DiskEntryStore implements EntryStore {
                 // close the file all the same (the caller's close() gives the interrupt back)
             }
         }
-        Db open = db;
-        if (open != null) {
-            try {
-                writeRefreshes(open, Long.MAX_VALUE);
-            } catch (RuntimeException | AssertionError e) {
-                LOG.warn("disk cache: writing the last refreshes failed: {}", e.toString());
-            }
-        }
         lock.lock();
         try {
             Db d = db;
+            if (d != null) {
+                try {
+                    // under the lock (it is reentrant), so no refresh slips in after this last write
+                    writeRefreshes(d, Long.MAX_VALUE);
+                } catch (RuntimeException | AssertionError e) {
+                    LOG.warn("disk cache: writing the last refreshes failed: {}", e.toString());
+                }
+            }
+            int unwritten = pendingRefreshes.clear();
+            if (unwritten > 0) {
+                LOG.warn("disk cache: {} refreshed entries keep their older copy on disk (the store was not open)",
+                        unwritten);
+            }
             db = null;
             if (d != null) {
                 try {
@@ -766,9 +773,12 @@ public final class DiskEntryStore implements EntryStore {
         try {
             for (int i = 0; i < encoded.length && db == d; i++) {
                 String key = batch.get(i).getKey();
-                if (pendingRefreshes.take(key, batch.get(i).getValue())) {
+                PendingRefreshes.Pending p = batch.get(i).getValue();
+                // written before it is taken, so a reader never finds neither the pending nor the written copy
+                if (pendingRefreshes.holds(key, p)) {
                     putLocked(d, key, encoded[i], accountedSize(key, encoded[i].length));
                     uncommittedBytes += key.length() + encoded[i].length;
+                    pendingRefreshes.take(key, p);
                 }
             }
         } finally {

@@ -21,7 +21,8 @@ import java.util.function.Predicate;
  * stop; a key refreshed again meanwhile is written once.
  *
  * <p>Bounded: beyond {@link #MAX_ENTRIES} keys or {@link #MAX_BYTES} of estimated heap (copies the memory tier
- * may already have evicted), {@link #offer} refuses and the caller writes at once.
+ * may already have evicted), {@link #offer} refuses and the caller writes at once. The bound is checked per offer,
+ * not across concurrent ones, so it may be passed by a few entries (one per thread offering at that moment).
  */
 final class PendingRefreshes {
 
@@ -95,6 +96,24 @@ final class PendingRefreshes {
             }
         }
         return out;
+    }
+
+    /** Whether the key's refresh is still {@code p} (not replaced or dropped since it was read). */
+    boolean holds(String key, Pending p) {
+        return byKey.get(key) == p;
+    }
+
+    /** Forgets every refresh; returns how many there were. */
+    int clear() {
+        int n = 0;
+        for (String key : byKey.keySet()) {
+            Pending p = byKey.remove(key);
+            if (p != null) {
+                bytes.addAndGet(-p.bytes);
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Removes the key's refresh if it is still {@code p} (not replaced or dropped since it was read). */

@@ -411,6 +411,23 @@ class DiskEntryStoreTest {
     }
 
     @Test
+    void aRefreshThatArrivesWhileAnInvalidationScansDoesNotOutliveIt() {
+        DiskEntryStore first = store(64 * MB);
+        first.put(key(1), response(1, 500));
+
+        // a 304 for the key lands between the invalidation's first look at the refreshes and its removal
+        int removed = first.removeIf(k -> {
+            first.refresh(key(1), response(2, 500));
+            return k.equals(key(1));
+        });
+
+        assertThat(removed).isEqualTo(1);
+        assertThat(first.get(key(1))).isNull();
+        first.close();
+        assertThat(store(64 * MB).get(key(1))).isNull();
+    }
+
+    @Test
     void withACommitPerWriteARefreshIsWrittenAtOnce() {
         DiskEntryStore store = store(64 * MB, MANUAL.withDurability(DiskEntryStore.Durability.COMMIT_EACH_WRITE));
         store.put(key(1), response(1, 500));

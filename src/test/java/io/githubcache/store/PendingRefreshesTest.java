@@ -43,6 +43,22 @@ class PendingRefreshesTest {
     }
 
     @Test
+    void holdsTellsWhetherTheReadRefreshIsStillTheKeysAndClearForgetsAll() {
+        pending.offer(key(1), response(1, 100), 0);
+        pending.offer(key(2), response(2, 100), 0);
+        PendingRefreshes.Pending read = pending.due(Long.MAX_VALUE).stream()
+                .filter(e -> e.getKey().equals(key(1))).findFirst().orElseThrow().getValue();
+
+        assertThat(pending.holds(key(1), read)).isTrue();
+        pending.offer(key(1), response(3, 100), 0);
+        assertThat(pending.holds(key(1), read)).isFalse();
+
+        assertThat(pending.clear()).isEqualTo(2);
+        assertThat(pending.size()).isZero();
+        assertThat(pending.bytes()).isZero();
+    }
+
+    @Test
     void dropAndDropIfForgetRefreshesAndTheirBytes() {
         pending.offer("a\nx/1", response(1, 100), 0);
         pending.offer("a\nx/2", response(2, 100), 0);
