@@ -72,10 +72,10 @@ public record Settings(
                     "must be at least 1KB: every answer with a body would be refused with 502");
         }
         if (maxResponse > Integer.MAX_VALUE) {
-            throw new InvalidSettingException(PREFIX + "max-response-size", Long.toString(maxResponse), "must be below 2GB");
+            throw new InvalidSettingException(PREFIX + "max-response-size", r.raw("max-response-size"), "must be below 2GB");
         }
         if (maxRequestBody > Integer.MAX_VALUE) {
-            throw new InvalidSettingException(PREFIX + "max-request-body", Long.toString(maxRequestBody), "must be below 2GB");
+            throw new InvalidSettingException(PREFIX + "max-request-body", r.raw("max-request-body"), "must be below 2GB");
         }
         java.nio.file.Path dir = r.path("dir");
         long maxDisk = r.size("max-disk");

@@ -144,6 +144,12 @@ class SettingsTest {
         assertThat(with("github.cache.port", value).port()).isEqualTo(Integer.parseInt(value));
     }
 
+    @Test
+    void bodyLimitsOf2GBOrMoreAreRefusedQuotingTheValueAsGiven() {
+        assertRefused("github.cache.max-response-size", "2GB", "GITHUB_CACHE_MAX_RESPONSE_SIZE");
+        assertRefused("github.cache.max-request-body", "3GB", "GITHUB_CACHE_MAX_REQUEST_BODY");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0", "1", "1023B"})
     void aResponseLimitThatRefusesEveryBodyIsRefused(String value) {
