@@ -75,7 +75,6 @@ public final class AccessLog {
                 HeaderList.empty(), HeaderList.empty(), StatusHeaders.REJECTED_STATUS, System.nanoTime(), "-"));
     }
 
-    /** nginx's {@code $time_local}; formatted once per second, not per request (it showed in profiles). */
     /**
      * Formats the time once, off the request path: the first format loads the JDK's locale data for month names,
      * about 7 ms that the first request after startup would otherwise wait for.
@@ -84,6 +83,7 @@ public final class AccessLog {
         timeLocal();
     }
 
+    /** nginx's {@code $time_local}; formatted once per second, not per request (it showed in profiles). */
     private static String timeLocal() {
         long second = System.currentTimeMillis() / 1000;
         CachedTime c = lastTime;
