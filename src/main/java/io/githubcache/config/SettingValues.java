@@ -3,7 +3,10 @@ package io.githubcache.config;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Parsing of single setting values into types, shared by {@link Settings} and the settings of the optional
@@ -29,6 +32,26 @@ public final class SettingValues {
             throw new InvalidSettingException(key, raw, "must be greater than 0");
         }
         return d;
+    }
+
+    /** An http(s) base URL: scheme, host, optional path; no query or fragment (an upstream's, the proxy's own). */
+    public static URI baseUrl(String key, String raw) {
+        try {
+            URI uri = new URI(raw.trim());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new InvalidSettingException(key, raw, "expected an http:// or https:// URL");
+            }
+            if (uri.getHost() == null || uri.getHost().isBlank()) {
+                throw new InvalidSettingException(key, raw, "the URL has no host");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new InvalidSettingException(key, raw, "the URL must not have a query or fragment");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new InvalidSettingException(key, raw, "not a valid URL (" + e.getReason() + ")");
+        }
     }
 
     public static int port(String key, String raw) {

@@ -1,7 +1,6 @@
 package io.githubcache.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -225,22 +224,7 @@ public record Settings(
         }
 
         URI checkUrl(String name, String v) {
-            try {
-                URI uri = new URI(v.trim());
-                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                if (!scheme.equals("http") && !scheme.equals("https")) {
-                    throw new InvalidSettingException(PREFIX + name, v, "expected an http:// or https:// URL");
-                }
-                if (uri.getHost() == null || uri.getHost().isBlank()) {
-                    throw new InvalidSettingException(PREFIX + name, v, "the URL has no host");
-                }
-                if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                    throw new InvalidSettingException(PREFIX + name, v, "the URL must not have a query or fragment");
-                }
-                return uri;
-            } catch (URISyntaxException e) {
-                throw new InvalidSettingException(PREFIX + name, v, "not a valid URL (" + e.getReason() + ")");
-            }
+            return SettingValues.baseUrl(PREFIX + name, v);
         }
     }
 }

@@ -2,6 +2,8 @@ package io.githubcache.ops;
 
 import io.githubcache.cache.HttpCache;
 import io.githubcache.cache.HttpCache.PurgeScope;
+import io.githubcache.config.InvalidSettingException;
+import io.githubcache.config.SettingValues;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
@@ -75,9 +77,6 @@ public final class PurgeEndpoint extends ServiceSupport implements CamelContextA
         }
     }
 
-    private static final java.util.regex.Pattern UPSTREAM_URL =
-            java.util.regex.Pattern.compile("(?i)https?://[^/?#\\s]+(/[^?#\\s]*)?");
-
     /** The query parameters this endpoint knows; any other, or one of these given twice, is refused. */
     static final List<String> PARAMETERS = List.of("path", "prefix", "all", "upstream");
 
@@ -92,8 +91,12 @@ public final class PurgeEndpoint extends ServiceSupport implements CamelContextA
             }
         }
         String upstream = params.get("upstream");
-        if (upstream != null && !upstream.isBlank() && !UPSTREAM_URL.matcher(upstream.trim()).matches()) {
-            return "upstream must be an upstream base URL such as https://api.github.com";
+        if (upstream != null && !upstream.isBlank()) {
+            try {
+                SettingValues.baseUrl("upstream", upstream); // what github.cache.upstream-url accepts
+            } catch (InvalidSettingException e) {
+                return "upstream must be an upstream base URL such as https://api.github.com";
+            }
         }
         return null;
     }
