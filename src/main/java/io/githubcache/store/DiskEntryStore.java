@@ -434,9 +434,9 @@ public final class DiskEntryStore implements EntryStore {
         if (d == null) {
             return null;
         }
-        Stored refreshed = pendingRefreshes.get(key);
-        if (refreshed != null) {
-            return refreshed;
+        PendingRefreshes.Pending refresh = pendingRefreshes.get(key);
+        if (refresh != null && refresh.isWhole()) {
+            return refresh.over(null);
         }
         byte[] data;
         try {
@@ -458,6 +458,13 @@ public final class DiskEntryStore implements EntryStore {
             return null;
         }
         touch(d, key);
+        if (refresh != null) {
+            Stored refreshed = refresh.over(value);
+            if (refreshed != null) {
+                return refreshed;
+            }
+            pendingRefreshes.take(key, refresh); // the disk copy is another answer now: the refresh was not for it
+        }
         return value;
     }
 
@@ -767,13 +774,22 @@ public final class DiskEntryStore implements EntryStore {
     private void writeRefreshBatch(Db d, List<Map.Entry<String, PendingRefreshes.Pending>> batch) {
         byte[][] encoded = new byte[batch.size()][];
         for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = EntryCodec.encode(batch.get(i).getKey(), batch.get(i).getValue().value);
+            String key = batch.get(i).getKey();
+            PendingRefreshes.Pending p = batch.get(i).getValue();
+            // the disk copy read here is still the key's under the lock below if the refresh is still held there:
+            // a put or remove of the key drops it
+            Stored refreshed = p.over(p.isWhole() ? null : readQuietly(d, key));
+            encoded[i] = refreshed == null ? null : EntryCodec.encode(key, refreshed);
         }
         lock.lock();
         try {
             for (int i = 0; i < encoded.length && db == d; i++) {
                 String key = batch.get(i).getKey();
                 PendingRefreshes.Pending p = batch.get(i).getValue();
+                if (encoded[i] == null) {
+                    pendingRefreshes.take(key, p); // no disk copy with that body any more: nothing to refresh
+                    continue;
+                }
                 // written before it is taken, so a reader never finds neither the pending nor the written copy
                 if (pendingRefreshes.holds(key, p)) {
                     putLocked(d, key, encoded[i], accountedSize(key, encoded[i].length));
@@ -783,6 +799,16 @@ public final class DiskEntryStore implements EntryStore {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The key's disk copy, or null if there is none or it cannot be read (a read on its own would drop it). */
+    private static Stored readQuietly(Db d, String key) {
+        try {
+            byte[] data = d.entries.get(key);
+            return data == null ? null : EntryCodec.decode(key, data);
+        } catch (CorruptEntryException | RuntimeException | AssertionError e) {
+            return null;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.githubcache.store;
 
 import static io.githubcache.store.StoreTestData.key;
+import static io.githubcache.store.StoreTestData.refreshed;
 import static io.githubcache.store.StoreTestData.response;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -342,9 +343,9 @@ class DiskEntryStoreTest {
         store.put(key(1), response(1, 500));
         store.flush();
 
-        store.refresh(key(1), response(2, 500));
+        store.refresh(key(1), refreshed(response(1, 500), 2));
 
-        assertThat(store.get(key(1))).isEqualTo(response(2, 500));
+        assertThat(store.get(key(1))).isEqualTo(refreshed(response(1, 500), 2));
         assertThat(Files.size(journal)).isZero();
         clock.advance(Duration.ofMillis(DiskEntryStore.REFRESH_WRITE_DELAY_MS - 1));
         store.flush();
@@ -353,39 +354,54 @@ class DiskEntryStoreTest {
         clock.advance(Duration.ofMillis(1));
         store.flush();
         assertThat(store.pendingRefreshes()).isZero();
-        assertThat(store.get(key(1))).isEqualTo(response(2, 500));
+        assertThat(store.get(key(1))).isEqualTo(refreshed(response(1, 500), 2));
     }
 
     @Test
     void aKeyRefreshedOverAndOverIsStillWrittenOncePerDelay() {
         DiskEntryStore store = store(64 * MB);
         store.put(key(1), response(1, 500));
-        store.refresh(key(1), response(2, 500));
+        store.refresh(key(1), refreshed(response(1, 500), 2));
         clock.advance(Duration.ofMillis(DiskEntryStore.REFRESH_WRITE_DELAY_MS - 1000));
-        store.refresh(key(1), response(3, 500));
+        store.refresh(key(1), refreshed(response(1, 500), 3));
         clock.advance(Duration.ofMillis(1000));
 
         store.flush();
 
         assertThat(store.pendingRefreshes()).isZero();
-        assertThat(store.get(key(1))).isEqualTo(response(3, 500));
+        assertThat(store.get(key(1))).isEqualTo(refreshed(response(1, 500), 3));
     }
 
     @Test
-    void aCleanStopWritesEveryHeldRefresh() {
+    void aCleanStopWritesEveryHeldRefreshThatStillHasItsDiskCopy() {
         DiskEntryStore first = store(64 * MB);
         first.put(key(1), response(1, 500));
         first.put(key(2), response(2, 500));
-        first.refresh(key(1), response(11, 500));
-        first.refresh(key(3), response(13, 500)); // a key the disk no longer had
+        first.refresh(key(1), refreshed(response(1, 500), 11));
+        first.refresh(key(3), refreshed(response(3, 500), 13)); // a key the disk no longer had: nothing to refresh
+        assertThat(first.get(key(3))).isNull();
         first.close();
 
         DiskEntryStore second = store(64 * MB);
 
-        assertThat(second.get(key(1))).isEqualTo(response(11, 500));
+        assertThat(second.get(key(1))).isEqualTo(refreshed(response(1, 500), 11));
         assertThat(second.get(key(2))).isEqualTo(response(2, 500));
-        assertThat(second.get(key(3))).isEqualTo(response(13, 500));
-        assertThat(second.entryCount()).isEqualTo(3);
+        assertThat(second.get(key(3))).isNull();
+        assertThat(second.entryCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aRefreshMadeForAnotherBodyIsNeverAppliedToTheDiskCopy() {
+        DiskEntryStore first = store(64 * MB);
+        first.put(key(1), response(1, 500));
+        first.refresh(key(1), refreshed(response(2, 500), 5)); // e.g. two answers racing: not this copy's refresh
+
+        assertThat(first.get(key(1))).isEqualTo(response(1, 500));
+        assertThat(first.pendingRefreshes()).isZero();
+        first.refresh(key(1), refreshed(response(2, 500), 6));
+        first.close();
+
+        assertThat(store(64 * MB).get(key(1))).isEqualTo(response(1, 500));
     }
 
     @Test
@@ -393,7 +409,7 @@ class DiskEntryStoreTest {
         DiskEntryStore first = store(64 * MB);
         for (int i = 1; i <= 3; i++) {
             first.put(key(i), response(i, 500));
-            first.refresh(key(i), response(10 + i, 500));
+            first.refresh(key(i), refreshed(response(i, 500), 10 + i));
         }
         first.put(key(1), response(21, 500));
         first.remove(key(2));
@@ -417,7 +433,7 @@ class DiskEntryStoreTest {
 
         // a 304 for the key lands between the invalidation's first look at the refreshes and its removal
         int removed = first.removeIf(k -> {
-            first.refresh(key(1), response(2, 500));
+            first.refresh(key(1), refreshed(response(1, 500), 2));
             return k.equals(key(1));
         });
 
@@ -432,10 +448,10 @@ class DiskEntryStoreTest {
         DiskEntryStore store = store(64 * MB, MANUAL.withDurability(DiskEntryStore.Durability.COMMIT_EACH_WRITE));
         store.put(key(1), response(1, 500));
 
-        store.refresh(key(1), response(2, 500));
+        store.refresh(key(1), refreshed(response(1, 500), 2));
 
         assertThat(store.pendingRefreshes()).isZero();
-        assertThat(store.get(key(1))).isEqualTo(response(2, 500));
+        assertThat(store.get(key(1))).isEqualTo(refreshed(response(1, 500), 2));
     }
 
     @Test

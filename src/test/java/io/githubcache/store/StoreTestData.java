@@ -32,4 +32,12 @@ final class StoreTestData {
         return new CachedResponse(200, HeaderList.of(List.of(new Header("ETag", "\"v" + i + "\""),
                 new Header("Content-Type", "application/json"))), body(i, size), at, at.plusSeconds(60));
     }
+
+    /** What a 304 makes of {@code r}: the same status and body under new headers and a new lifetime. */
+    static CachedResponse refreshed(CachedResponse r, int i) {
+        Instant at = r.storedAt().plusSeconds(1000L + i);
+        return r.withHeadersAndLifetime(HeaderList.of(List.of(new Header("ETag", r.etag()),
+                new Header("Content-Type", "application/json"), new Header("X-Refresh", "r" + i))), at,
+                at.plusSeconds(60));
+    }
 }

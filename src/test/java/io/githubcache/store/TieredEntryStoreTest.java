@@ -1,6 +1,7 @@
 package io.githubcache.store;
 
 import static io.githubcache.store.StoreTestData.key;
+import static io.githubcache.store.StoreTestData.refreshed;
 import static io.githubcache.store.StoreTestData.response;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,12 +57,12 @@ class TieredEntryStoreTest {
         try (TieredEntryStore store = tiered()) {
             store.put(key(1), response(1, 100));
 
-            store.refresh(key(1), response(2, 100));
+            store.refresh(key(1), refreshed(response(1, 100), 2));
 
-            assertThat(store.memory().get(key(1))).isEqualTo(response(2, 100));
+            assertThat(store.memory().get(key(1))).isEqualTo(refreshed(response(1, 100), 2));
             assertThat(((DiskEntryStore) store.lower()).pendingRefreshes()).isEqualTo(1);
             store.memory().remove(key(1)); // evicted from memory: the disk tier still answers the newest copy
-            assertThat(store.get(key(1))).isEqualTo(response(2, 100));
+            assertThat(store.get(key(1))).isEqualTo(refreshed(response(1, 100), 2));
         }
     }
 
