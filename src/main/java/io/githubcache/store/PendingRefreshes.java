@@ -57,7 +57,8 @@ final class PendingRefreshes {
         final long behindSinceMs;
         final long bytes;
 
-        private Pending(Stored value, long behindSinceMs, long bytes) {
+        /** {@code bodyCrc}: {@link #crc} of a response's body, computed before the map's lock is taken. */
+        private Pending(Stored value, int bodyCrc, long behindSinceMs, long bytes) {
             this.behindSinceMs = behindSinceMs;
             this.bytes = bytes;
             if (value instanceof CachedResponse r) {
@@ -67,7 +68,7 @@ final class PendingRefreshes {
                 this.storedAt = r.storedAt();
                 this.expiresAt = r.expiresAt();
                 this.bodyLength = r.body().length;
-                this.bodyCrc = crc(r.body());
+                this.bodyCrc = bodyCrc;
             } else {
                 this.whole = value;
                 this.status = 0;
@@ -116,6 +117,7 @@ final class PendingRefreshes {
     boolean offer(String key, Stored value, long nowMs) {
         long size = value instanceof CachedResponse r ? OVERHEAD + HeapSize.string(key) + r.headers().heapBytes()
                 : SMALL;
+        int bodyCrc = value instanceof CachedResponse r ? Pending.crc(r.body()) : 0;
         boolean[] held = {true};
         byKey.compute(key, (k, old) -> {
             if (old == null && (byKey.size() >= MAX_ENTRIES || bytes.get() + size > MAX_BYTES)) {
@@ -123,7 +125,7 @@ final class PendingRefreshes {
                 return null;
             }
             bytes.addAndGet(size - (old == null ? 0 : old.bytes));
-            return new Pending(value, old == null ? nowMs : old.behindSinceMs, size);
+            return new Pending(value, bodyCrc, old == null ? nowMs : old.behindSinceMs, size);
         });
         return held[0];
     }
