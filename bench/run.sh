@@ -19,7 +19,8 @@
 #   WARMUP [60s] unrecorded warm-up runs THREADS [2] wrk threads
 #   REVAL_PATHS [auto] revalidation paths per wrk thread; each must come round later than the 1 s TTL, and
 #               nginx keeps validity in whole seconds (a "1 s" entry lives up to 2 s), so auto = 3 s worth
-#               of three times the fastest miss rate seen (per thread), within 4000..100000
+#               of three times the fastest miss rate seen (per thread), within 4000..60000 (with 2 threads,
+#               120,000 paths: about 230 MB of github-cache's 256 MB memory tier)
 #   JAVA_OPTS [the README's: class-data archive + heap bounds] JVM options for github-cache; JAVA_OPTS=
 #               (empty) runs it with the JVM's own defaults. A plain `java -jar` (no options) is always
 #               started once as well, for its startup time and its RSS after the same hit load
@@ -306,7 +307,7 @@ if [ "$REVAL_PATHS" = auto ]; then
     # still fit github-cache's default memory tier (four times the miss rate made 138,000 paths here, 1.9 KB
     # each in memory with their Vary markers: more than max-memory's 256 MB, see BENCHMARKS.md, step 29)
     REVAL_PATHS=$(awk -F'\t' -v t="$THREADS" 'NR > 1 && $1 ~ /^miss/ && $4 > m { m = $4 }
-        END { n = int(3 * 3 * m / t); print (n < 4000 ? 4000 : (n > 100000 ? 100000 : n)) }' "$DATA")
+        END { n = int(3 * 3 * m / t); print (n < 4000 ? 4000 : (n > 60000 ? 60000 : n)) }' "$DATA")
 fi
 log "revalidation: $REVAL_PATHS paths per wrk thread"
 NGINX_RSS_1=$(rss_kb $(nginx_pids "$WORK/nginx.pid"))
