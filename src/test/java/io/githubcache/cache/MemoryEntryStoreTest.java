@@ -80,6 +80,19 @@ class MemoryEntryStoreTest {
     }
 
     @Test
+    void evictionHappensOnTheWritingThreadBeforePutReturns() {
+        long maxBytes = 20_000;
+        MemoryEntryStore store = new MemoryEntryStore(maxBytes, Duration.ofHours(1));
+
+        for (int i = 0; i < 200; i++) {
+            store.put(String.format("key%04d", i), response(500, HeaderList.empty()));
+            // no waiting: Caffeine's maintenance runs in put itself, not later on another thread
+            assertThat(store.weightedSize()).isLessThanOrEqualTo(maxBytes);
+        }
+        assertThat(store.evictions()).isPositive();
+    }
+
+    @Test
     void anEntryHeavierThanTheWholeStoreIsNotKept() {
         MemoryEntryStore store = new MemoryEntryStore(10_000, Duration.ofHours(1));
 
