@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * the proxy could bind its port, for lines that only the first request writes.
  *
  * <p>No line is lost or reordered: {@link #encode} waits for the encoder, on the thread that writes the lines
- * (the access log's asynchronous appender's worker, never a request thread). Should building the encoder fail,
+ * (the access log's writer thread, {@link BatchingAsyncAppender}, never a request thread). Should building the encoder fail,
  * or take longer than {@link #MAX_WAIT}, the error is written to stderr once and the lines are dropped (until
  * it is there), as logback drops lines of an appender that cannot encode.
  *

@@ -1,6 +1,5 @@
 package io.githubcache.log;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -23,7 +22,7 @@ import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
  * <ul>
  *   <li>stdout: only the JSON access log (logger {@value AccessLog#LOGGER_NAME}), nginx-era field names, one
  *       line per request, encoded by logstash-logback-encoder (itself set up off the main thread:
- *       {@link BackgroundStartedEncoder}) on a background thread and written in blocks
+ *       {@link BackgroundStartedEncoder}) on a background thread ({@link BatchingAsyncAppender}) and written in blocks
  *       ({@link BufferedStdoutAppender}); its level is {@code GITHUB_CACHE_ACCESS_LOG_LEVEL} (INFO; OFF mutes
  *       it);</li>
  *   <li>stderr: everything else, as text; level {@code GITHUB_CACHE_LOG_LEVEL} (INFO).</li>
@@ -80,7 +79,7 @@ public final class LoggingConfigurator extends ContextAwareBase implements Confi
         return v == null || v.isBlank() ? Level.INFO : Level.toLevel(v.trim(), Level.INFO);
     }
 
-    private static AsyncAppender accessAppender(LoggerContext context) {
+    private static BatchingAsyncAppender accessAppender(LoggerContext context) {
         BackgroundStartedEncoder<ILoggingEvent> json = new BackgroundStartedEncoder<>("access-log-encoder-start", () -> {
             LoggingEventCompositeJsonEncoder encoder = new LoggingEventCompositeJsonEncoder();
             encoder.setContext(context);
@@ -98,12 +97,11 @@ public final class LoggingConfigurator extends ContextAwareBase implements Confi
         stdout.setFlushIntervalMillis(100);
         stdout.start();
         // the request path only enqueues; lines are never dropped (a full queue slows requests instead)
-        AsyncAppender async = new AsyncAppender();
+        BatchingAsyncAppender async = new BatchingAsyncAppender();
         async.setContext(context);
         async.setName("ASYNC_ACCESS");
         async.setQueueSize(8192);
-        async.setDiscardingThreshold(0);
-        async.setNeverBlock(false);
+        async.setPollMillis(10);
         async.addAppender(stdout);
         async.start();
         return async;
