@@ -37,7 +37,13 @@ import java.util.zip.CRC32C;
 final class PendingRefreshes {
 
     static final int MAX_ENTRIES = 500_000;
-    static final long MAX_BYTES = 64L * 1024 * 1024;
+    /**
+     * Room for a refresh of every entry a full default memory tier holds (256 MB of entries at about 1.9 KB each
+     * for GitHub's repository objects; a held refresh counts about 1 KB, most of it the headers that the memory
+     * tier's copy shares). At 64 MiB, 2 x 50,000 keys revalidated in turn overflowed it and a third of the
+     * refreshes were written at once on the event loops (BENCHMARKS.md, step 34).
+     */
+    static final long MAX_BYTES = 128L * 1024 * 1024;
     /** The map's node, the {@link Pending} and its two instants, besides the key and the headers. */
     private static final long OVERHEAD = HeapSize.object(4 * HeapSize.REFERENCE + 4)
             + HeapSize.object(4 * HeapSize.REFERENCE + 3 * 4 + 2 * 8) + 2 * HeapSize.object(12);
