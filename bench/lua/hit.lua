@@ -1,10 +1,17 @@
 -- Cache-hit load: every request is GET <path> with GitHub-client headers, one static request per
--- connection (no request() function, so wrk formats it once). Args: <path> [gzip|identity]
+-- connection (no request() function, so wrk formats it once). Args: <path> [gzip|identity] [pace-ms]
 --   gzip      clients send Accept-Encoding: gzip (Octokit, gh, browsers; GitHub compresses JSON)
 --   identity  clients send no Accept-Encoding (curl without --compressed)
+--   pace-ms   each connection waits this many milliseconds between its requests (wrk's delay()), so
+--             both systems get about the same offered load instead of as much as each can take
 -- done() prints one "BENCH ..." line that bench/run.sh parses (latencies in microseconds).
 
 function init(args)
+  local pace = tonumber(args[3])
+  if pace then
+    -- wrk looks for a global delay() after init() has run
+    delay = function() return pace end
+  end
   wrk.path = args[1] or "/repos/bench/hit"
   wrk.headers["Accept"] = "application/vnd.github+json"
   wrk.headers["X-GitHub-Api-Version"] = "2022-11-28"
