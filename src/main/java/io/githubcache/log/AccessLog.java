@@ -1,27 +1,27 @@
 package io.githubcache.log;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.githubcache.cache.CacheStatus;
 import io.githubcache.cache.HeaderList;
 import io.githubcache.http.HeaderNames;
 import io.githubcache.http.StatusHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
-import net.logstash.logback.marker.Markers;
+import net.logstash.logback.marker.LogstashMarker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One JSON line per request on stdout, with the field names of the nginx image's {@code log_format} so
- * existing log pipelines keep working. The JSON is written by logstash-logback-encoder from a map of
- * fields, never by string concatenation. Tokens never appear: only {@code github_token_fingerprint}, and
- * token-like query parameters are redacted from {@code request}.
+ * existing log pipelines keep working. The JSON is written by logstash-logback-encoder's Jackson generator
+ * from the fields of a {@link Line}, never by string concatenation. Tokens never appear: only
+ * {@code github_token_fingerprint}, and token-like query parameters are redacted from {@code request}.
  */
 public final class AccessLog {
 
@@ -45,24 +45,84 @@ public final class AccessLog {
         if (!LOG.isInfoEnabled()) {
             return;
         }
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("remote_addr", address(e.remote()));
-        f.put("time_local", timeLocal());
-        f.put("request", e.method() + " " + redact(e.rawTarget()) + " " + e.protocol());
-        f.put("status", e.status());
-        f.put("upstream_status", e.upstreamStatus() == null ? "-" : e.upstreamStatus().toString());
-        f.put("user_agent", orDash(e.requestHeaders().first(HeaderNames.USER_AGENT)));
+        LOG.info(line(e), "");
+    }
+
+    /** The fields of one line, in the nginx image's order; encoded to JSON later, on the log's writer thread. */
+    static Line line(Entry e) {
         HeaderList rh = e.responseHeaders();
-        f.put("X-Ratelimit-Limit", orDash(rh.first(HeaderNames.X_RATELIMIT_LIMIT)));
-        f.put("X-Ratelimit-Remaining", orDash(rh.first(HeaderNames.X_RATELIMIT_REMAINING)));
-        f.put("X-Ratelimit-Reset", orDash(rh.first(HeaderNames.X_RATELIMIT_RESET)));
-        f.put("X-Ratelimit-Used", orDash(rh.first(HeaderNames.X_RATELIMIT_USED)));
-        f.put("X-Ratelimit-Resource", orDash(rh.first(HeaderNames.X_RATELIMIT_RESOURCE)));
-        f.put("Etag", orDash(rh.first(HeaderNames.ETAG)));
-        f.put(HeaderNames.X_GITHUB_CACHE_STATUS, e.cacheStatus().headerValue());
-        f.put("request_time", seconds(System.nanoTime() - e.startNanos()));
-        f.put("github_token_fingerprint", e.tokenFingerprint());
-        LOG.info(Markers.appendEntries(f), "");
+        return new Line(new String[] {
+            address(e.remote()),
+            timeLocal(),
+            e.method() + " " + redact(e.rawTarget()) + " " + e.protocol(),
+            null, // status, written as a number from Line.status
+            e.upstreamStatus() == null ? "-" : e.upstreamStatus().toString(),
+            orDash(e.requestHeaders().first(HeaderNames.USER_AGENT)),
+            orDash(rh.first(HeaderNames.X_RATELIMIT_LIMIT)),
+            orDash(rh.first(HeaderNames.X_RATELIMIT_REMAINING)),
+            orDash(rh.first(HeaderNames.X_RATELIMIT_RESET)),
+            orDash(rh.first(HeaderNames.X_RATELIMIT_USED)),
+            orDash(rh.first(HeaderNames.X_RATELIMIT_RESOURCE)),
+            orDash(rh.first(HeaderNames.ETAG)),
+            e.cacheStatus().headerValue(),
+            seconds(System.nanoTime() - e.startNanos()),
+            e.tokenFingerprint(),
+        }, e.status());
+    }
+
+    /**
+     * One access-log line as a logstash marker that writes its own fields: a map of fields per request (what
+     * {@code Markers.appendEntries} takes) was about a seventh of all the bytes a cache hit allocated, for its
+     * entries, its table and the boxed status (JFR allocation samples, BENCHMARKS.md step 35).
+     */
+    static final class Line extends LogstashMarker {
+
+        private static final String[] NAMES = {"remote_addr", "time_local", "request", "status", "upstream_status",
+            "user_agent", "X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset", "X-Ratelimit-Used",
+            "X-Ratelimit-Resource", "Etag", HeaderNames.X_GITHUB_CACHE_STATUS, "request_time",
+            "github_token_fingerprint"};
+        private static final int STATUS = 3;
+
+        private final String[] values;
+        private final int status;
+
+        private Line(String[] values, int status) {
+            super(MARKER_NAME_PREFIX + "ACCESS_LOG");
+            this.values = values;
+            this.status = status;
+        }
+
+        @Override
+        public void writeTo(JsonGenerator generator) throws IOException {
+            for (int i = 0; i < NAMES.length; i++) {
+                if (i == STATUS) {
+                    generator.writeNumberField(NAMES[i], status);
+                } else {
+                    generator.writeStringField(NAMES[i], values[i]);
+                }
+            }
+        }
+
+        @Override
+        protected String toStringSelf() {
+            StringBuilder sb = new StringBuilder("{");
+            for (int i = 0; i < NAMES.length; i++) {
+                sb.append(i == 0 ? "" : ", ").append(NAMES[i]).append('=')
+                        .append(i == STATUS ? String.valueOf(status) : values[i]);
+            }
+            return sb.append('}').toString();
+        }
+
+        // one line equals only itself (the base class compares marker names, the same for every line)
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
     }
 
     /** A request refused before routing (malformed, oversized, CONNECT...). */

@@ -2,9 +2,71 @@ package io.githubcache.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.githubcache.cache.CacheStatus;
+import io.githubcache.cache.Header;
+import io.githubcache.cache.HeaderList;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AccessLogTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aLineWritesTheNginxImageFieldsInItsOrderWithANumericStatus() throws Exception {
+        AccessLog.Entry entry = new AccessLog.Entry(new InetSocketAddress("127.0.0.1", 50000), "GET",
+                "/repos/o/r?access_token=ghp_x", "HTTP/1.1", 200, null,
+                HeaderList.of(List.of(new Header("User-Agent", "octokit"))),
+                HeaderList.of(List.of(new Header("ETag", "\"abc\""), new Header("X-RateLimit-Remaining", "4999"))),
+                CacheStatus.HIT, System.nanoTime(), "0123456789ab");
+
+        JsonNode line = written(AccessLog.line(entry));
+
+        List<String> names = new ArrayList<>();
+        line.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("remote_addr", "time_local", "request", "status", "upstream_status",
+                "user_agent", "X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset", "X-Ratelimit-Used",
+                "X-Ratelimit-Resource", "Etag", "X-Github-Cache-Status", "request_time", "github_token_fingerprint");
+        assertThat(line.get("status").isInt()).isTrue();
+        assertThat(line.get("status").asInt()).isEqualTo(200);
+        assertThat(line.get("remote_addr").asText()).isEqualTo("127.0.0.1");
+        assertThat(line.get("request").asText()).isEqualTo("GET /repos/o/r?access_token=REDACTED HTTP/1.1");
+        assertThat(line.get("upstream_status").asText()).isEqualTo("-");
+        assertThat(line.get("user_agent").asText()).isEqualTo("octokit");
+        assertThat(line.get("X-Ratelimit-Remaining").asText()).isEqualTo("4999");
+        assertThat(line.get("X-Ratelimit-Limit").asText()).isEqualTo("-");
+        assertThat(line.get("Etag").asText()).isEqualTo("\"abc\"");
+        assertThat(line.get("X-Github-Cache-Status").asText()).isEqualTo("HIT");
+        assertThat(line.get("request_time").asText()).matches("\\d+\\.\\d{3}");
+        assertThat(line.get("github_token_fingerprint").asText()).isEqualTo("0123456789ab");
+    }
+
+    @Test
+    void aLineReadsAsTextOutsideJsonAndEqualsOnlyItself() {
+        AccessLog.Entry entry = new AccessLog.Entry(null, "HEAD", "/", "HTTP/1.1", 304, 304, HeaderList.empty(),
+                HeaderList.empty(), CacheStatus.REVALIDATED, System.nanoTime(), "-");
+
+        AccessLog.Line line = AccessLog.line(entry);
+
+        assertThat(line.toString()).contains("status=304", "upstream_status=304", "request=HEAD / HTTP/1.1");
+        assertThat(line).isNotEqualTo(AccessLog.line(entry)).isEqualTo(line);
+    }
+
+    private static JsonNode written(AccessLog.Line line) throws Exception {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator generator = JSON.getFactory().createGenerator(out)) {
+            generator.writeStartObject();
+            line.writeTo(generator);
+            generator.writeEndObject();
+        }
+        return JSON.readTree(out.toString());
+    }
 
     @Test
     void accessTokenValueIsRedacted() {
