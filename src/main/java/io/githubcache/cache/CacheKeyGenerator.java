@@ -1,23 +1,19 @@
 package io.githubcache.cache;
 
 import io.githubcache.http.HeaderNames;
-import java.util.List;
 
 /** Builds the {@link CacheKey} of a request; GET and HEAD of one target get the same key. */
 public final class CacheKeyGenerator {
 
     public CacheKey keyFor(String upstream, String rawTarget, HeaderList requestHeaders) {
-        return new CacheKey(upstream, partition(requestHeaders), normalise(requestHeaders.all(HeaderNames.ACCEPT)),
-                normalise(requestHeaders.all(HeaderNames.X_GITHUB_API_VERSION)), rawTarget);
+        return new CacheKey(upstream, partition(requestHeaders), normalise(requestHeaders.joined(HeaderNames.ACCEPT)),
+                normalise(requestHeaders.joined(HeaderNames.X_GITHUB_API_VERSION)), rawTarget);
     }
 
     /** The token partition: a SHA-256 of the whole {@code Authorization} value, or {@code anonymous}. */
     public static String partition(HeaderList requestHeaders) {
-        List<String> auth = requestHeaders.all(HeaderNames.AUTHORIZATION);
-        if (auth.isEmpty()) {
-            return CacheKey.ANONYMOUS;
-        }
-        return Hashing.sha256Hex(String.join(", ", auth));
+        String auth = requestHeaders.joined(HeaderNames.AUTHORIZATION);
+        return auth == null ? CacheKey.ANONYMOUS : Hashing.sha256Hex(auth);
     }
 
     /** A short token fingerprint for logs and metrics: enough to tell tokens apart, useless to an attacker. */
@@ -25,12 +21,14 @@ public final class CacheKeyGenerator {
         return CacheKey.ANONYMOUS.equals(partition) ? "-" : partition.substring(0, 12);
     }
 
-    /** Joins repeated lines and collapses whitespace, as RFC 9111 section 4.1 allows when comparing. */
-    static String normalise(List<String> values) {
-        if (values.isEmpty()) {
+    /**
+     * Collapses whitespace in a header's lines, joined ({@link HeaderList#joined}; null for none), as RFC 9111
+     * section 4.1 allows when comparing.
+     */
+    static String normalise(String joined) {
+        if (joined == null) {
             return "";
         }
-        String joined = values.size() == 1 ? values.get(0) : String.join(", ", values);
         if (isNormal(joined)) {
             return joined;
         }

@@ -97,6 +97,29 @@ public final class HeaderList {
         return out;
     }
 
+    /**
+     * The named header's lines joined with {@code ", "} (RFC 9110 section 5.3), null when there is none: what
+     * {@link #all} gives, without its list for the common single line (the cache key reads three headers per
+     * request).
+     */
+    public String joined(String name) {
+        String single = null;
+        StringBuilder more = null;
+        for (int i = 0; i < nameValues.length; i += 2) {
+            if (nameValues[i].equalsIgnoreCase(name)) {
+                if (single == null) {
+                    single = nameValues[i + 1];
+                } else {
+                    if (more == null) {
+                        more = new StringBuilder(single);
+                    }
+                    more.append(", ").append(nameValues[i + 1]);
+                }
+            }
+        }
+        return more != null ? more.toString() : single;
+    }
+
     public boolean contains(String name) {
         return first(name) != null;
     }

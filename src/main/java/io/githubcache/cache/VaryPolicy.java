@@ -76,7 +76,7 @@ public final class VaryPolicy {
         StringBuilder sb = new StringBuilder();
         boolean anyValue = false;
         for (String name : selectingHeaders) {
-            String value = CacheKeyGenerator.normalise(requestHeaders.all(name));
+            String value = CacheKeyGenerator.normalise(requestHeaders.joined(name));
             anyValue |= !value.isEmpty();
             sb.append(name).append(':').append(value).append('\n');
         }

@@ -134,8 +134,8 @@ class CacheKeyGeneratorTest {
 
     @Test
     void normaliseCollapsesInnerWhitespace() {
-        assertThat(CacheKeyGenerator.normalise(List.of("a   b ,  c"))).isEqualTo("a b, c");
-        assertThat(CacheKeyGenerator.normalise(List.of())).isEmpty();
+        assertThat(CacheKeyGenerator.normalise("a   b ,  c")).isEqualTo("a b, c");
+        assertThat(CacheKeyGenerator.normalise(null)).isEmpty();
     }
 
     @Test

@@ -31,6 +31,14 @@ class HeaderListTest {
     }
 
     @Test
+    void joinedIsEveryLineJoinedWithACommaOrNullWhenAbsent() {
+        assertThat(GITHUB.joined("VARY")).isEqualTo("Accept, Authorization, Cookie, Accept-Encoding, Accept");
+        assertThat(GITHUB.joined("etag")).isEqualTo("W/\"1\"");
+        assertThat(GITHUB.joined("x-missing")).isNull();
+        assertThat(headers("A", "", "a", "x").joined("a")).isEqualTo(String.join(", ", headers("A", "", "a", "x").all("a")));
+    }
+
+    @Test
     void firstIsCaseInsensitiveAndNullWhenAbsent() {
         assertThat(GITHUB.first("vary")).isEqualTo("Accept, Authorization, Cookie");
         assertThat(GITHUB.first("etag")).isEqualTo("W/\"1\"");
