@@ -72,9 +72,10 @@ public final class JarProcess implements AutoCloseable {
         childEnv.keySet().removeIf(k -> k.equals("PORT") || SCRUBBED_PREFIXES.stream().anyMatch(k::startsWith));
         // the management server gets a free port unless the test chooses one: 9876 may be taken by another run
         childEnv.put("CAMEL_MANAGEMENT_PORT", Integer.toString(ProxyHarness.freePort()));
-        // and its own cache directory, so runs never share (or lock each other out of) ./cache
+        // and its own cache directory, so runs never share (or lock each other out of) ./cache; under target/,
+        // so `mvn clean` removes it and nothing is left in the system's temp dir
         if (!env.containsKey("GITHUB_CACHE_DIR")) {
-            childEnv.put("GITHUB_CACHE_DIR", Files.createTempDirectory("github-cache-jar").toString());
+            childEnv.put("GITHUB_CACHE_DIR", Files.createTempDirectory(dir, base + "-cache").toString());
         }
         childEnv.putAll(env);
         Integer port = null;
