@@ -1,5 +1,7 @@
 package io.githubcache.cache;
 
+import java.util.Objects;
+
 /**
  * The primary cache key. Besides the request target it always holds the token partition, {@code Accept}
  * and {@code X-GitHub-Api-Version}, whatever the upstream's {@code Vary} says: a response fetched with one
@@ -28,11 +30,11 @@ public final class CacheKey {
     private String asString;
 
     public CacheKey(String upstream, String partition, String accept, String apiVersion, String target) {
-        this.upstream = java.util.Objects.requireNonNull(upstream, "upstream");
-        this.partition = java.util.Objects.requireNonNull(partition, "partition");
-        this.accept = java.util.Objects.requireNonNull(accept, "accept");
-        this.apiVersion = java.util.Objects.requireNonNull(apiVersion, "apiVersion");
-        this.target = java.util.Objects.requireNonNull(target, "target");
+        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.partition = Objects.requireNonNull(partition, "partition");
+        this.accept = Objects.requireNonNull(accept, "accept");
+        this.apiVersion = Objects.requireNonNull(apiVersion, "apiVersion");
+        this.target = Objects.requireNonNull(target, "target");
     }
 
     public String upstream() {
