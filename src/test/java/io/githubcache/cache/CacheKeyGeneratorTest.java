@@ -2,7 +2,10 @@ package io.githubcache.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -148,9 +151,9 @@ class CacheKeyGeneratorTest {
         assertThat(forHead).isEqualTo(forGet);
         assertThat(forHead.asString()).isEqualTo(forGet.asString());
         // and the key has no component that could hold the method (asString is built from the other five)
-        assertThat(java.util.Arrays.stream(CacheKey.class.getDeclaredFields())
-                .filter(f -> !java.lang.reflect.Modifier.isStatic(f.getModifiers()))
-                .map(java.lang.reflect.Field::getName))
+        assertThat(Arrays.stream(CacheKey.class.getDeclaredFields())
+                .filter(f -> !Modifier.isStatic(f.getModifiers()))
+                .map(Field::getName))
                 .containsExactly("upstream", "partition", "accept", "apiVersion", "target", "asString");
     }
 
