@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -141,6 +142,9 @@ class BatchingAsyncAppenderTest {
         start(1000, 60_000); // the writer would not look again for a minute on its own
         sink.gate = new CountDownLatch(1);
         appender.doAppend(line("held"));
+        // wake it for this first line: had it already begun its minute's wait (an empty queue at its first look),
+        // it would not take the line within the await below
+        LockSupport.unpark(appender.writerThread());
         await().atMost(Duration.ofSeconds(10)).until(() -> sink.entered.get() == 1);
         for (int i = 0; i < 100; i++) {
             appender.doAppend(line("queued " + i));
