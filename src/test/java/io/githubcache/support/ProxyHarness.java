@@ -45,7 +45,13 @@ public final class ProxyHarness implements AutoCloseable {
         all.putAll(props);
         this.managementPort = Integer.parseInt(all.get("camel.management.port"));
         this.app = new GithubCacheMain(all, clock);
-        app.start();
+        try {
+            app.start();
+        } catch (Exception | Error e) {
+            // a proxy that fails to start is never closed by its test: its disk tier would stay behind in /tmp
+            TempDirs.deleteRecursively(tempDir);
+            throw e;
+        }
     }
 
     /** Starts a proxy in front of {@code upstreamUrl}; extra settings as key, value pairs. */
@@ -133,10 +139,6 @@ public final class ProxyHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         app.stop();
-        if (tempDir != null) {
-            try (var files = java.nio.file.Files.walk(tempDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+        TempDirs.deleteRecursively(tempDir);
     }
 }

@@ -2,7 +2,6 @@ package io.githubcache.support;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class ProxyProcess implements AutoCloseable {
 
     private final Process process;
+    private final Path dir;
     private final Path log;
     private final int port;
     private final int managementPort;
@@ -30,7 +30,7 @@ public final class ProxyProcess implements AutoCloseable {
     private ProxyProcess(List<String> launch, String upstreamUrl, Map<String, String> env) throws IOException {
         this.port = ProxyHarness.freePort();
         this.managementPort = ProxyHarness.freePort();
-        Path dir = Files.createTempDirectory("github-cache-process");
+        this.dir = Files.createTempDirectory("github-cache-process");
         this.log = dir.resolve("output.log");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -47,8 +47,8 @@ public final class ProxyProcess implements AutoCloseable {
         pb.environment().put("CAMEL_MANAGEMENT_PORT", Integer.toString(managementPort));
         pb.environment().put("GITHUB_CACHE_UPSTREAM_URL", upstreamUrl);
         if (!env.containsKey("GITHUB_CACHE_DIR")) {
-            pb.environment().put("GITHUB_CACHE_DIR",
-                    java.nio.file.Files.createTempDirectory("github-cache-process").toString());
+            // inside the process's own directory, so close() removes it with the log
+            pb.environment().put("GITHUB_CACHE_DIR", dir.resolve("cache").toString());
         }
         pb.environment().putAll(env);
         this.process = pb.start();
@@ -120,8 +120,6 @@ public final class ProxyProcess implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }
-        File dir = log.getParent().toFile();
-        Files.deleteIfExists(log);
-        dir.delete();
+        TempDirs.deleteRecursively(dir);
     }
 }
