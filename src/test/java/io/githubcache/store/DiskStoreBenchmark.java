@@ -3,14 +3,13 @@ package io.githubcache.store;
 import io.githubcache.cache.CachedResponse;
 import io.githubcache.cache.Header;
 import io.githubcache.cache.HeaderList;
-import java.io.IOException;
+import io.githubcache.support.TempDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -35,7 +34,7 @@ public final class DiskStoreBenchmark {
         try {
             run(root, n, bodySize, durability);
         } finally {
-            deleteTree(root);
+            TempDirs.deleteRecursively(root);
         }
     }
 
@@ -156,11 +155,5 @@ public final class DiskStoreBenchmark {
                 new Header("X-GitHub-Media-Type", "github.v3; format=json"),
                 new Header("Cache-Control", "private, max-age=60, s-maxage=60"))),
                 body, now, now.plusSeconds(60));
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -49,7 +49,11 @@ public final class ProxyHarness implements AutoCloseable {
             app.start();
         } catch (Exception | Error e) {
             // a proxy that fails to start is never closed by its test: its disk tier would stay behind in /tmp
-            TempDirs.deleteRecursively(tempDir);
+            try {
+                TempDirs.deleteRecursively(tempDir);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
     }
