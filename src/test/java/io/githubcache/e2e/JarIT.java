@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.githubcache.support.AccessLogFields;
 import io.githubcache.support.JarProcess;
 import io.githubcache.support.ProxyHarness;
 import io.githubcache.support.UpstreamStub;
@@ -45,10 +46,6 @@ class JarIT {
     class Running {
 
         private static final String TOKEN = "ghp_SECRET123";
-        private static final List<String> ACCESS_LOG_FIELDS = List.of("remote_addr", "time_local", "request",
-                "status", "upstream_status", "user_agent", "X-Ratelimit-Limit", "X-Ratelimit-Remaining",
-                "X-Ratelimit-Reset", "X-Ratelimit-Used", "X-Ratelimit-Resource", "Etag", "X-Github-Cache-Status",
-                "request_time", "github_token_fingerprint");
 
         private UpstreamStub upstream;
         private JarProcess jar;
@@ -113,7 +110,7 @@ class JarIT {
                 assertThat(line.isObject()).isTrue();
                 List<String> names = new ArrayList<>();
                 line.fieldNames().forEachRemaining(names::add);
-                assertThat(names).containsAll(ACCESS_LOG_FIELDS);
+                assertThat(names).containsAll(AccessLogFields.NGINX_IMAGE);
                 assertThat(line.get("remote_addr").asText()).isEqualTo("127.0.0.1");
                 assertThat(line.get("time_local").asText())
                         .matches("\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}");
