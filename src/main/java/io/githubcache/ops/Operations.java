@@ -37,6 +37,7 @@ public final class Operations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
     public static final String STORE_HEALTH_BEAN = "githubCacheStoreHealthCheck";
+    public static final String STORE_LIVENESS_BEAN = "githubCacheStoreLivenessCheck";
 
     private final OpsSettings settings;
     private final HttpCache cache;
@@ -63,7 +64,8 @@ public final class Operations {
                 .description("Requests being processed right now (during a graceful shutdown: still draining)")
                 .register(registry);
         ops.bindJvmMetrics();
-        context.getRegistry().bind(STORE_HEALTH_BEAN, new StoreHealthCheck(tiers));
+        context.getRegistry().bind(STORE_HEALTH_BEAN, StoreHealthCheck.readiness(tiers));
+        context.getRegistry().bind(STORE_LIVENESS_BEAN, StoreHealthCheck.liveness(tiers));
         try {
             // services stop after the routes have drained: the store is closed last
             context.addService(ops.new StoreLifecycle(), true, false);

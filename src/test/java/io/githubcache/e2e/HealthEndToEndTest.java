@@ -128,6 +128,22 @@ class HealthEndToEndTest {
         }
     }
 
+    /** A failed disk tier: not ready, but alive, and still serving from memory and the upstream. */
+    @Test
+    void aliveButNotReadyWhenOnlyTheDiskTierHasFailed() throws Exception {
+        try (ProxyHarness proxy = ProxyHarness.start(upstream.url())) {
+            ManagementClient m = new ManagementClient(proxy.managementPort());
+            ((io.githubcache.store.TieredEntryStore) proxy.app().services().cache().store()).lower().close();
+
+            HttpResponse<String> health = m.get("/observe/health");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains("github-cache-store").contains("disk");
+            assertThat(m.get("/observe/health/ready").statusCode()).isEqualTo(503);
+            assertThat(m.get("/observe/health/live").statusCode()).isEqualTo(200);
+            assertThat(proxy.get("/repos/o/after-disk-failure").statusCode()).isEqualTo(200);
+        }
+    }
+
     @Test
     void notReadyWhileDrainingInFlightRequestsOnStop() throws Exception {
         ProxyHarness proxy = ProxyHarness.start(upstream.url());
