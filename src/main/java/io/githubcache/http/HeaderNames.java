@@ -34,6 +34,8 @@ public final class HeaderNames {
     public static final String IF_MATCH = "If-Match";
     public static final String IF_UNMODIFIED_SINCE = "If-Unmodified-Since";
     public static final String IF_RANGE = "If-Range";
+    public static final String RANGE = "Range";
+    public static final String CONTENT_RANGE = "Content-Range";
     public static final String X_RATELIMIT_LIMIT = "X-RateLimit-Limit";
     public static final String X_RATELIMIT_REMAINING = "X-RateLimit-Remaining";
     public static final String X_RATELIMIT_RESET = "X-RateLimit-Reset";
@@ -49,10 +51,6 @@ public final class HeaderNames {
     public static final HeaderNameSet HOP_BY_HOP = HeaderNameSet.of(
             "connection", "keep-alive", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
             "proxy-connection", "proxy-authorization", "proxy-authenticate", "http2-settings");
-
-    /** The request's own preconditions: stripped when the proxy fills the cache, so it gets a full response. */
-    public static final HeaderNameSet CONDITIONALS = HeaderNameSet.of(
-            "if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range");
 
     private HeaderNames() {
     }

@@ -1,5 +1,6 @@
 package io.githubcache.route;
 
+import io.githubcache.cache.CacheFill;
 import io.githubcache.cache.CachedResponse;
 import io.githubcache.cache.ContentCoding;
 import io.githubcache.cache.HeaderList;
@@ -15,9 +16,9 @@ import org.apache.camel.component.netty.http.NettyHttpConstants;
 
 /**
  * Builds the upstream request from the client's. A cache fill (GET/HEAD) asks for the full resource as GET,
- * in gzip (see {@link ContentCoding}), without the client's own preconditions; an expired entry adds its
- * validators ({@code If-None-Match}, {@code If-Modified-Since}), so GitHub can answer 304, which costs no
- * rate limit. Other requests are forwarded as they came, minus hop-by-hop headers.
+ * in gzip (see {@link ContentCoding}), without the client's own preconditions or range (see {@link CacheFill});
+ * an expired entry adds its validators ({@code If-None-Match}, {@code If-Modified-Since}), so GitHub can answer
+ * 304, which costs no rate limit. Other requests are forwarded as they came, minus hop-by-hop headers.
  */
 public final class PrepareUpstreamRequest implements Processor {
 
@@ -50,8 +51,7 @@ public final class PrepareUpstreamRequest implements Processor {
             if (NEVER_FORWARDED.contains(name)) {
                 continue;
             }
-            if (fill && (HeaderNames.CONDITIONALS.contains(name)
-                    || HeaderNameSet.equalsIgnoreAsciiCase(name, HeaderNames.ACCEPT_ENCODING))) {
+            if (fill && !CacheFill.forwards(name)) {
                 continue;
             }
             lines.add(name, client.value(i));

@@ -1,5 +1,6 @@
 package io.githubcache.route;
 
+import io.githubcache.cache.CacheFill;
 import io.githubcache.cache.CacheStatus;
 import io.githubcache.cache.CachedResponse;
 import io.githubcache.cache.ContentCoding;
@@ -31,7 +32,7 @@ public final class UpstreamOutcomes {
     /** Headers a 304 must not change in the stored entry: they describe the stored body (RFC 9111 section 4.3.4). */
     private static final HeaderNameSet KEEP_ON_304 = HeaderNameSet.of(
             HeaderNames.CONTENT_LENGTH, HeaderNames.CONTENT_ENCODING, HeaderNames.CONTENT_TYPE,
-            "Content-Range", HeaderNames.TRANSFER_ENCODING);
+            HeaderNames.CONTENT_RANGE, HeaderNames.TRANSFER_ENCODING);
 
     private final CacheServices services;
 
@@ -112,13 +113,20 @@ public final class UpstreamOutcomes {
 
     /**
      * Any other status: forwarded as is, never stored; except that a rate-limit refusal (403/429 that GitHub
-     * marks as such) of a request with an expired entry serves that entry, as an upstream error would.
+     * marks as such) of a request with an expired entry serves that entry, as an upstream error would, and that
+     * a status that cannot answer a cache fill (a 206 to a request without a range, see {@link CacheFill}) is an
+     * invalid response: the expired entry, else 502.
      */
     public Processor passThrough() {
         return exchange -> {
             ProxyExchange px = px(exchange);
             UpstreamResponse up = UpstreamResponse.read(exchange);
             received(px, up);
+            if (px.decision() != RequestCachePolicy.Decision.PASS && !CacheFill.isAnswer(up.status())) {
+                LOG.warn("upstream answered {} to a cache fill, which asked for the complete resource", up.status());
+                staleOr(px, ProxyError.badGateway());
+                return;
+            }
             boolean refusal = (up.status() == 403 || up.status() == 429) && services.settings().respectRateLimit()
                     && services.rateLimitPolicy().blockedUntil(up.status(), up.headers(),
                             services.clock().instant()).isPresent();
