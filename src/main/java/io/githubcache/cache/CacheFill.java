@@ -9,9 +9,9 @@ import io.githubcache.http.HeaderNames;
  * stored, and a lookup's is handed to every request that waited for it. So it asks for the complete resource,
  * whoever triggered it: without the client's own preconditions (the proxy answers those from what it gets, see
  * {@link ClientConditionals}), without {@code Range} or {@code If-Range} (a 206 of one client's range stored or
- * handed to a waiter without a range is a wrong body), and in gzip (see {@link ContentCoding}). The client that
- * asked for a range gets the complete 200, as RFC 9110 section 14.2 allows a server to (nginx's
- * {@code proxy_cache} also fetches the whole resource).
+ * handed to a waiter without a range is a wrong body), and in gzip (see {@link ContentCoding}), so it accepts an
+ * answer only in gzip or identity. The client that asked for a range gets the complete 200, as RFC 9110 section
+ * 14.2 allows a server to (nginx's {@code proxy_cache} also fetches the whole resource).
  *
  * <p>Requests the cache passes ({@code /rate_limit}, writes) are neither stored nor shared with another
  * request, so they keep {@code Range} and get the upstream's 206 alone.
@@ -32,10 +32,15 @@ public final class CacheFill {
     }
 
     /**
-     * Whether an upstream status can answer a fill. A 206 cannot: the fill asked for no range, so a partial body
-     * is an invalid response (the expired entry is served, else 502), never stored or handed to a waiter.
+     * Whether an upstream answer can answer a fill; one that cannot is an invalid response (the expired entry
+     * is served, else 502), never stored or handed to a waiter. A 206 cannot: the fill asked for no range. Nor
+     * can a body in a coding other than the gzip the fill asked for or identity (GitHub answering {@code br}):
+     * the proxy cannot decode it, and neither the requests waiting for the fill nor the next ones served from
+     * the cache are known to accept it, whatever the request that led the fill accepts. A 304 has no body, and
+     * its {@code Content-Encoding} (if any) never replaces the stored one.
      */
-    public static boolean isAnswer(int status) {
-        return status != 206;
+    public static boolean isAnswer(int status, HeaderList responseHeaders) {
+        return status != 206
+                && (status == 304 || ContentCoding.isServable(ContentCoding.codingOf(responseHeaders)));
     }
 }

@@ -29,8 +29,9 @@ import org.apache.camel.component.netty.http.NettyHttpConstants;
 
 /**
  * Sends the response held in the {@link ProxyExchange}: hands it to any waiting requests, decodes gzip for
- * clients that did not ask for it, rewrites {@code Link}, answers the client's own preconditions, adds the
- * cache status headers, and writes the access log line.
+ * clients that did not ask for it (a body in any other coding such a client did not accept becomes a 502),
+ * rewrites {@code Link}, answers the client's own preconditions, adds the cache status headers, and writes the
+ * access log line.
  */
 public final class Respond implements Processor {
 
@@ -82,7 +83,9 @@ public final class Respond implements Processor {
 
         // whether these lines stay the same for every request served from this entry (see blocks below)
         boolean sameForEveryRequest = px.fromCache();
-        if (ContentCoding.GZIP.equals(ContentCoding.codingOf(headers))
+        String coding = ContentCoding.codingOf(headers);
+        boolean undecodable = false;
+        if (ContentCoding.GZIP.equals(coding)
                 && !ContentCoding.accepts(px.requestHeaders().all(HeaderNames.ACCEPT_ENCODING), ContentCoding.GZIP)) {
             try {
                 GunzippedCopies.Copy copy = px.fromCache() ? services.gunzippedCopies().of(headers, body)
@@ -90,12 +93,19 @@ public final class Respond implements Processor {
                 body = copy.body();
                 headers = copy.headers();
             } catch (UncheckedIOException e) {
-                ProxyError err = ProxyError.badGateway();
-                status = err.status();
-                headers = UpstreamOutcomes.errorHeaders();
-                body = err.body();
-                sameForEveryRequest = false;
+                undecodable = true;
             }
+        } else if (!ContentCoding.isServable(coding)
+                && !ContentCoding.accepts(px.requestHeaders().all(HeaderNames.ACCEPT_ENCODING), coding)) {
+            // a coding the proxy cannot decode (a passed request's br) to a client that did not accept it
+            undecodable = true;
+        }
+        if (undecodable) {
+            ProxyError err = ProxyError.badGateway();
+            status = err.status();
+            headers = UpstreamOutcomes.errorHeaders();
+            body = err.body();
+            sameForEveryRequest = false;
         }
         boolean notModified = status == 200 && px.decision() != RequestCachePolicy.Decision.PASS
                 && ClientConditionals.notModified(px.requestHeaders(), headers);

@@ -70,15 +70,19 @@ public final class UpstreamOutcomes {
     }
 
     /**
-     * 200, 302 or 404: store it (if the policies allow) and send it; but a body to be stored that says gzip and is
-     * not is no answer (as an unreadable response is): the expired entry, else 502. Answers that are not stored
-     * (a write's, {@code /rate_limit}'s) go on as they came.
+     * 200, 302 or 404: store it (if the policies allow) and send it; but a fill's answer that cannot be one (see
+     * {@link CacheFill}), or a body to be stored that says gzip and is not, is no answer (as an unreadable
+     * response is): the expired entry, else 502. Answers that are not stored (a write's, {@code /rate_limit}'s)
+     * go on as they came.
      */
     public Processor storable() {
         return exchange -> {
             ProxyExchange px = px(exchange);
             UpstreamResponse up = UpstreamResponse.read(exchange);
             received(px, up);
+            if (notAFillAnswer(px, up)) {
+                return;
+            }
             Instant now = services.clock().instant();
             Optional<Duration> life = services.responsePolicy().lifetime(up.status(), up.headers(), up.body().length);
             boolean toStore = px.mayStore() && life.isPresent();
@@ -105,7 +109,7 @@ public final class UpstreamOutcomes {
             ProxyExchange px = px(exchange);
             UpstreamResponse up = UpstreamResponse.read(exchange);
             received(px, up);
-            if (!serveStale(px)) {
+            if (!notAFillAnswer(px, up) && !serveStale(px)) {
                 passThrough(px, up);
             }
         };
@@ -113,18 +117,14 @@ public final class UpstreamOutcomes {
 
     /**
      * Any other status: forwarded as is, never stored; except that a rate-limit refusal (403/429 that GitHub
-     * marks as such) of a request with an expired entry serves that entry, as an upstream error would, and that
-     * a status that cannot answer a cache fill (a 206 to a request without a range, see {@link CacheFill}) is an
-     * invalid response: the expired entry, else 502.
+     * marks as such) of a request with an expired entry serves that entry, as an upstream error would.
      */
     public Processor passThrough() {
         return exchange -> {
             ProxyExchange px = px(exchange);
             UpstreamResponse up = UpstreamResponse.read(exchange);
             received(px, up);
-            if (px.decision() != RequestCachePolicy.Decision.PASS && !CacheFill.isAnswer(up.status())) {
-                LOG.warn("upstream answered {} to a cache fill, which asked for the complete resource", up.status());
-                staleOr(px, ProxyError.badGateway());
+            if (notAFillAnswer(px, up)) {
                 return;
             }
             boolean refusal = (up.status() == 403 || up.status() == 429) && services.settings().respectRateLimit()
@@ -149,6 +149,20 @@ public final class UpstreamOutcomes {
             services.events().upstreamAnswered(-1, System.nanoTime() - px.upstreamStartNanos());
             staleOr(px, isTimeout(cause) ? ProxyError.gatewayTimeout() : ProxyError.badGateway());
         };
+    }
+
+    /**
+     * An answer that cannot answer this cache fill (see {@link CacheFill#isAnswer}) is treated as an invalid
+     * response: the expired entry, else 502; true when so answered.
+     */
+    private boolean notAFillAnswer(ProxyExchange px, UpstreamResponse up) {
+        if (px.decision() == RequestCachePolicy.Decision.PASS || CacheFill.isAnswer(up.status(), up.headers())) {
+            return false;
+        }
+        LOG.warn("upstream answered {} (content coding {}) to a cache fill, which asked for the complete resource "
+                + "in gzip or identity", up.status(), ContentCoding.codingOf(up.headers()));
+        staleOr(px, ProxyError.badGateway());
+        return true;
     }
 
     private void staleOr(ProxyExchange px, ProxyError error) {

@@ -87,6 +87,17 @@ class ContentCodingTest {
     }
 
     @Test
+    void otherCodingsOnlyWhenNamedOrByStar() {
+        assertThat(ContentCoding.accepts(List.of("br"), "br")).isTrue();
+        assertThat(ContentCoding.accepts(List.of("gzip, deflate, br"), "br")).isTrue();
+        assertThat(ContentCoding.accepts(List.of("*"), "br")).isTrue();
+        assertThat(ContentCoding.accepts(List.of(), "br")).isFalse();
+        assertThat(ContentCoding.accepts(List.of("identity"), "br")).isFalse();
+        assertThat(ContentCoding.accepts(List.of("gzip"), "br")).isFalse();
+        assertThat(ContentCoding.accepts(List.of("gzip, br;q=0"), "br")).isFalse();
+    }
+
+    @Test
     void identityIsAlwaysAccepted() {
         assertThat(ContentCoding.accepts(List.of(), ContentCoding.IDENTITY)).isTrue();
         assertThat(ContentCoding.accepts(List.of("br"), ContentCoding.IDENTITY)).isTrue();

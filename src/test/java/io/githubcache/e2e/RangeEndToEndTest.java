@@ -7,10 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.githubcache.support.ProxyHarness;
 import io.githubcache.support.ScriptedUpstream;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -75,9 +74,9 @@ class RangeEndToEndTest {
         String path = "/repos/range/miss";
         hold = new CountDownLatch(1);
 
-        CompletableFuture<HttpResponse<byte[]>> ranged = sendAsync(path, "Range", "bytes=0-9");
+        CompletableFuture<HttpResponse<byte[]>> ranged = proxy.getAsync(path, "Range", "bytes=0-9");
         awaitUpstreamRequests(1);
-        CompletableFuture<HttpResponse<byte[]>> plain = sendAsync(path);
+        CompletableFuture<HttpResponse<byte[]>> plain = proxy.getAsync(path);
         assertWaitsForTheFill(plain);
         hold.countDown();
 
@@ -100,9 +99,10 @@ class RangeEndToEndTest {
         proxy.clock().advance(Duration.ofSeconds(61));
         hold = new CountDownLatch(1);
 
-        CompletableFuture<HttpResponse<byte[]>> ranged = sendAsync(path, "Range", "bytes=0-9", "If-Range", "\"e1\"");
+        CompletableFuture<HttpResponse<byte[]>> ranged =
+                proxy.getAsync(path, "Range", "bytes=0-9", "If-Range", "\"e1\"");
         awaitUpstreamRequests(2);
-        CompletableFuture<HttpResponse<byte[]>> plain = sendAsync(path);
+        CompletableFuture<HttpResponse<byte[]>> plain = proxy.getAsync(path);
         assertWaitsForTheFill(plain);
         hold.countDown();
 
@@ -121,13 +121,13 @@ class RangeEndToEndTest {
         alwaysPartial = true;
         hold = new CountDownLatch(1);
 
-        CompletableFuture<HttpResponse<byte[]>> first = sendAsync(path);
+        CompletableFuture<HttpResponse<byte[]>> first = proxy.getAsync(path);
         awaitUpstreamRequests(1);
-        CompletableFuture<HttpResponse<byte[]>> waiter = sendAsync(path);
+        CompletableFuture<HttpResponse<byte[]>> waiter = proxy.getAsync(path);
         assertWaitsForTheFill(waiter);
         hold.countDown();
 
-        for (HttpResponse<byte[]> r : java.util.List.of(first.get(10, TimeUnit.SECONDS), waiter.get(10, TimeUnit.SECONDS))) {
+        for (HttpResponse<byte[]> r : List.of(first.get(10, TimeUnit.SECONDS), waiter.get(10, TimeUnit.SECONDS))) {
             assertThat(r.statusCode()).isEqualTo(502);
             assertThat(body(r)).contains("\"documentation_url\"");
             assertThat(r.headers().firstValue("Content-Range")).isEmpty();
@@ -187,13 +187,5 @@ class RangeEndToEndTest {
         int before = upstream.requestHeads().size();
         await().during(ARRIVAL).atMost(ARRIVAL.multipliedBy(3))
                 .until(() -> upstream.requestHeads().size() == before && !waiter.isDone());
-    }
-
-    private CompletableFuture<HttpResponse<byte[]>> sendAsync(String path, String... headerPairs) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(proxy.url() + path)).timeout(Duration.ofSeconds(30));
-        for (int i = 0; i + 1 < headerPairs.length; i += 2) {
-            b.header(headerPairs[i], headerPairs[i + 1]);
-        }
-        return proxy.client().sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 }

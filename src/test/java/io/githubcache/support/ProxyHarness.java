@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs the whole application in-process, as {@code java -jar} would (Camel Main, YAML routes, real
@@ -124,12 +125,21 @@ public final class ProxyHarness implements AutoCloseable {
 
     public HttpResponse<byte[]> send(String method, String target, byte[] body, String... headerPairs)
             throws Exception {
+        return client.send(request(method, target, body, headerPairs), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** GET with optional header pairs, without waiting for the answer (to have requests in flight together). */
+    public CompletableFuture<HttpResponse<byte[]>> getAsync(String target, String... headerPairs) {
+        return client.sendAsync(request("GET", target, null, headerPairs), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpRequest request(String method, String target, byte[] body, String... headerPairs) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + target)).timeout(Duration.ofSeconds(90));
         for (int i = 0; i + 1 < headerPairs.length; i += 2) {
             b.header(headerPairs[i], headerPairs[i + 1]);
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return b.build();
     }
 
     public static String status(HttpResponse<?> r) {
