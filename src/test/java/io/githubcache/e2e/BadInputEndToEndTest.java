@@ -71,7 +71,17 @@ class BadInputEndToEndTest extends StubbedProxyTest {
                 // before: Camel's bare text/plain 400 without the cache status, and no access log line
                 Arguments.of("chunk size not hex", chunked("zz\r\nhello\r\n0\r\n\r\n"), 400),
                 Arguments.of("chunk longer than its size", chunked("5\r\nhelloX0\r\n\r\n"), 400),
-                Arguments.of("chunk size overflowing", chunked("fffffffffffffffff\r\nx\r\n0\r\n\r\n"), 400));
+                Arguments.of("chunk size overflowing", chunked("fffffffffffffffff\r\nx\r\n0\r\n\r\n"), 400),
+                // before: forwarded as is, so a normalising upstream answered another path than the one keyed
+                Arguments.of("dot-dot segments above the root",
+                        "GET /../../admin/secret HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+                Arguments.of("dot-dot segment onto /rate_limit",
+                        "GET /x/../rate_limit HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+                Arguments.of("percent-encoded dot-dot segment",
+                        "GET /repos/%2e%2E/admin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+                Arguments.of("half-encoded dot-dot segment at the end",
+                        "GET /repos/o/.%2e?q=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+                Arguments.of("dot segment", "GET /repos/./o/r HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400));
     }
 
     private static String chunked(String body) {
@@ -125,6 +135,25 @@ class BadInputEndToEndTest extends StubbedProxyTest {
         assertThat(upstream.count()).isEqualTo(0);
         assertStillServing();
         assertThat(upstream.count("/repos/o/smuggled")).isEqualTo(0);
+    }
+
+    /** GitHub Enterprise's /api/v3: before, a normalising upstream took /api/v3/../../admin/secret out of it. */
+    @Test
+    void dotSegmentsNeverLeaveAnUpstreamBasePath() throws Exception {
+        try (ProxyHarness enterprise = ProxyHarness.start(upstream.url() + "/api/v3")) {
+            RawResponse r = RawResponse.exchange(enterprise.port(),
+                    "GET /../../admin/secret HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+
+            assertRefused(r, 400);
+            assertThat(r.header("X-Github-Cache-Status")).isEqualTo("BYPASS");
+            assertThat(JSON.readTree(r.body()).get("message").asText()).contains("\"..\"");
+            assertThat(upstream.count()).isEqualTo(0);
+
+            HttpResponse<byte[]> named = enterprise.get("/repos/o/r/contents/.github/...%2Fx");
+            assertThat(named.statusCode()).isEqualTo(200);
+            assertThat(upstream.last().rawUri()).as("byte for byte")
+                    .isEqualTo("/api/v3/repos/o/r/contents/.github/...%2Fx");
+        }
     }
 
     @Test

@@ -20,7 +20,24 @@ class RequestTargetsTest {
         "/search/issues?q=label%3Abug%20is%3Aopen",
         "/x?check=%E2%9C%93",
         "/a;b=c/~d_e-f.g!$&'()*+,=:@",
-        "/ends-with-escape%41"
+        "/ends-with-escape%41",
+        "/repos/o/r/contents/.github",
+        "/repos/o/r/contents/.github/workflows/ci.yml",
+        "/repos/o/r/contents/...",
+        "/repos/o/r/contents/..../x",
+        "/repos/o/r/contents/.%2e.",
+        "/repos/o/r/contents/a..b",
+        "/repos/o/r/contents/..a",
+        "/repos/o/r/contents/.a.",
+        "/repos/o/r/contents/%2e%2e%2e",
+        "/repos/o/r/contents/%2e%2egit",
+        "/repos/o/r/contents/..%2F..",
+        "/repos/o/r/contents/%2F..%2F",
+        "/repos/o/r/compare/main...feature",
+        "/repos/o/r/contents/x?path=../..",
+        "/search/code?q=./x&ref=.",
+        "/x?..",
+        "/x?/../"
     })
     void goodTargetsHaveNoProblem(String target) {
         assertThat(RequestTargets.problem(target)).isNull();
@@ -51,6 +68,16 @@ class RequestTargetsTest {
     void controlSpaceAndNonAsciiAreRefused(String target, String what) {
         assertThat(RequestTargets.problem(target)).as(what)
                 .isEqualTo("the request target contains a control, space or non-ASCII character");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/..", "/.", "/../../admin/secret", "/x/../rate_limit", "/x/./y", "/x/.", "/x/..", "/x/../",
+        "/x/.?q=1", "/x/..?q=1", "/./", "/x//..", "/%2e%2e/admin", "/%2E%2E/admin", "/%2e/x", "/%2E",
+        "/.%2e/x", "/%2e./x", "/.%2E", "/x/%2e%2E?q", "/api/v3/../../admin"
+    })
+    void dotSegmentsAreRefusedRawOrPercentEncodedInAnyPosition(String target) {
+        assertThat(RequestTargets.problem(target)).isEqualTo(RequestTargets.DOT_SEGMENT);
     }
 
     @ParameterizedTest
