@@ -72,6 +72,9 @@ class BadInputEndToEndTest extends StubbedProxyTest {
                 Arguments.of("chunk size not hex", chunked("zz\r\nhello\r\n0\r\n\r\n"), 400),
                 Arguments.of("chunk longer than its size", chunked("5\r\nhelloX0\r\n\r\n"), 400),
                 Arguments.of("chunk size overflowing", chunked("fffffffffffffffff\r\nx\r\n0\r\n\r\n"), 400),
+                // before: no answer until the idle timeout (Netty waits for the chunk-size line's end)
+                Arguments.of("binary junk in a chunk-size line without a line end",
+                        chunked("abc" + "\u0000\u00ff".repeat(1000)), 400),
                 // before: forwarded as is, so a normalising upstream answered another path than the one keyed
                 Arguments.of("dot-dot segments above the root",
                         "GET /../../admin/secret HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
