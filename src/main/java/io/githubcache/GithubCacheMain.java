@@ -150,6 +150,7 @@ public final class GithubCacheMain {
         context.getRegistry().bind(CachingProxyRouteTemplate.GUARD_BEAN,
                 new RequestGuard(settings.maxUriLength(), settings.maxRequestBody(), settings.maxUriLength() + 64,
                         settings.maxHeaderSize()).withIdleTimeout(clientIdleTimeout(settings))
+                        .withEvents(operations.events())
                         .withHandlerAfterAggregator(FreshHitHandler.NAME, () -> new FreshHitHandler(services,
                                 () -> context.getStatus().isStarted(), () -> context.getStatus().isStopping())));
         try {

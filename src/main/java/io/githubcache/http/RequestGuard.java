@@ -2,6 +2,7 @@ package io.githubcache.http;
 
 import io.githubcache.cache.HeaderList;
 import io.githubcache.log.AccessLog;
+import io.githubcache.route.CacheEvents;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -46,6 +47,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     private final int maxInitialLineLength;
     private final int maxHeaderSize;
     private long idleTimeoutMillis;
+    private CacheEvents events = CacheEvents.NONE;
     private java.util.function.Supplier<? extends ChannelHandler> afterAggregator;
     private String afterAggregatorName;
 
@@ -66,6 +68,15 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
      */
     public RequestGuard withIdleTimeout(java.time.Duration idle) {
         this.idleTimeoutMillis = idle.toMillis();
+        return this;
+    }
+
+    /**
+     * Where the answers this guard sends itself are counted ({@link #reject}): they never reach the route's
+     * {@code Respond}, which counts the others, yet the metrics promise every answer of the proxy.
+     */
+    public RequestGuard withEvents(CacheEvents events) {
+        this.events = events;
         return this;
     }
 
@@ -281,6 +292,11 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
         // built as every other answer of this proxy (one headers class for the encoder), then the connection closes
         FullHttpResponse response = NettyResponses.of(error.status(), lines, error.body(), null, false);
         AccessLog.rejected(ctx.channel().remoteAddress(), request, error.status());
+        // the guard of this pipeline, also when a later handler (the drain's 503) refuses; absent in bare unit tests
+        RequestGuard guard = ctx.pipeline().get(RequestGuard.class);
+        if (guard != null) {
+            guard.events.refused(error.status());
+        }
         // write from the tail so the response passes through the HTTP encoder
         ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }

@@ -1,6 +1,7 @@
 package io.githubcache.metrics;
 
 import io.githubcache.cache.CacheStatus;
+import io.githubcache.http.StatusHeaders;
 import io.githubcache.route.CacheEvents;
 import io.githubcache.route.ProxyExchange;
 import io.micrometer.core.instrument.Counter;
@@ -108,14 +109,7 @@ public final class CacheMetrics implements CacheEvents {
 
     @Override
     public void responded(ProxyExchange px, int clientStatus) {
-        int c = classIndex(clientStatus);
-        Counter counter = requests[px.status().ordinal()][c];
-        if (counter == null) {
-            // 1xx only (never a final status in practice); registering twice returns the same counter
-            counter = requestCounter(px.status(), c);
-            requests[px.status().ordinal()][c] = counter;
-        }
-        counter.increment();
+        countRequest(px.status(), clientStatus);
         if (px.collapsed()) {
             coalesced.increment();
         }
@@ -123,6 +117,22 @@ public final class CacheMetrics implements CacheEvents {
         if (reason != null) {
             saved[reason.ordinal()].increment();
         }
+    }
+
+    @Override
+    public void refused(int clientStatus) {
+        countRequest(StatusHeaders.REJECTED_STATUS, clientStatus);
+    }
+
+    private void countRequest(CacheStatus status, int clientStatus) {
+        int c = classIndex(clientStatus);
+        Counter counter = requests[status.ordinal()][c];
+        if (counter == null) {
+            // 1xx only (never a final status in practice); registering twice returns the same counter
+            counter = requestCounter(status, c);
+            requests[status.ordinal()][c] = counter;
+        }
+        counter.increment();
     }
 
     /** Null when the request spent (or may have spent) rate limit: it went upstream for a full answer, or failed. */

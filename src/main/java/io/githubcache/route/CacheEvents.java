@@ -13,6 +13,13 @@ public interface CacheEvents {
     default void responded(ProxyExchange px, int clientStatus) {
     }
 
+    /**
+     * The proxy answered a request itself, before the route ({@code RequestGuard}: refused, or turned away while
+     * draining), with {@code clientStatus}; such answers carry {@code StatusHeaders.REJECTED_STATUS}.
+     */
+    default void refused(int clientStatus) {
+    }
+
     /** The upstream answered with {@code status}, or failed ({@code status} = -1), after {@code nanos}. */
     default void upstreamAnswered(int status, long nanos) {
     }

@@ -71,6 +71,9 @@ class GracefulShutdownEndToEndTest {
             assertThat(late.headers().firstValue("X-Github-Cache-Status")).isPresent();
             assertThat(late.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(late.body()).contains("shutting down");
+            // counted as every answer of the proxy, under the cache status it carries
+            assertThat(management.scrape().value(
+                    "github_cache_requests_total{cache_status=\"BYPASS\",status_class=\"5xx\"}")).isEqualTo(1);
             assertThat(proxy.process().isAlive()).isTrue();
         } finally {
             upstream.openGate();

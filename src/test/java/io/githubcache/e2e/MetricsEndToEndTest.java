@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.githubcache.support.ManagementClient;
 import io.githubcache.support.ManagementClient.Scrape;
 import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.RawHttp;
 import io.githubcache.support.StubbedProxyTest;
 import io.githubcache.support.UpstreamStub;
 import java.lang.reflect.Field;
@@ -69,6 +70,23 @@ class MetricsEndToEndTest extends StubbedProxyTest {
 
         assertThat(s.help("github_cache_requests_total")).contains("X-Github-Cache-Status");
         assertThat(s.type("github_cache_requests_total")).isEqualTo("counter");
+    }
+
+    @Test
+    void countsRequestsTheProxyRefusedBeforeTheRoute() throws Exception {
+        Scrape before = management.scrape();
+
+        assertThat(RawHttp.statusOf(RawHttp.exchange(proxy.port(), "GARBAGE\r\n\r\n"))).isEqualTo(400);
+        assertThat(RawHttp.statusOf(RawHttp.exchange(proxy.port(),
+                "TRACE /repos/o/r HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))).isEqualTo(405);
+        assertThat(RawHttp.statusOf(RawHttp.exchange(proxy.port(), "GET /repos/o/r HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "X-Big: " + "b".repeat(17 * 1024) + "\r\n\r\n"))).isEqualTo(431);
+
+        Scrape after = management.scrape();
+        String bypass4xx = "github_cache_requests_total{cache_status=\"BYPASS\",status_class=\"4xx\"}";
+        assertThat(after.value(bypass4xx) - before.value(bypass4xx)).isEqualTo(3);
+        assertThat(after.sum("github_cache_requests_total") - before.sum("github_cache_requests_total")).isEqualTo(3);
+        assertThat(upstream.count()).isZero();
     }
 
     @Test

@@ -59,6 +59,23 @@ class RequestGuardTest {
     }
 
     @Test
+    void aRejectionIsCountedWithItsStatus() {
+        java.util.List<Integer> refused = new java.util.ArrayList<>();
+        RequestGuard counting = new RequestGuard(MAX_URI, MAX_BODY).withEvents(new io.githubcache.route.CacheEvents() {
+            @Override
+            public void refused(int clientStatus) {
+                refused.add(clientStatus);
+            }
+        });
+        EmbeddedChannel channel = new EmbeddedChannel(counting);
+
+        channel.writeInbound(request("TRACE", "/repos/o/r"));
+
+        assertThat(refused).containsExactly(405);
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void aBrokenChunkOfTheRequestBodyIsAJson400NamingTheRequest() {
         EmbeddedChannel channel = new EmbeddedChannel(guard);
         HttpRequest post = request("POST", "/repos/o/r/issues");

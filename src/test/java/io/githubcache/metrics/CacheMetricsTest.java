@@ -53,6 +53,19 @@ class CacheMetricsTest {
     }
 
     @Test
+    void countsRequestsTheProxyRefusedItselfUnderTheirCacheStatus() {
+        metrics.refused(400);
+        metrics.refused(431);
+        metrics.refused(503);
+
+        assertThat(count("BYPASS", "4xx")).isEqualTo(2);
+        assertThat(count("BYPASS", "5xx")).isEqualTo(1);
+        // not coalesced, and they saved nothing
+        assertThat(registry.get(CacheMetrics.COALESCED).counter().count()).isZero();
+        assertThat(registry.get(CacheMetrics.SAVED).counters()).allMatch(c -> c.count() == 0);
+    }
+
+    @Test
     void labelsUpstreamFailuresAsError() {
         metrics.upstreamAnswered(-1, TimeUnit.MILLISECONDS.toNanos(30));
         metrics.upstreamAnswered(502, TimeUnit.MILLISECONDS.toNanos(10));
