@@ -189,9 +189,19 @@ public final class Respond implements Processor {
         if (!px.leader()) {
             return;
         }
-        CachedResponse shared = new CachedResponse(px.responseStatus(), px.responseHeaders(), px.responseBody(),
-                px.fromCache() ? px.entryTime() : now, px.fromCache() ? px.entryExpiry() : now);
         services.coalescer().complete(px.key().asString(), px.fill(),
-                new FillResult(shared, px.requestHeaders(), px.status(), px.stored()));
+                new FillResult(forWaiters(px, now), px.requestHeaders(), px.status(), px.stored()));
+    }
+
+    /**
+     * The leader's response as waiters serve it: with the lifetime of the entry it came from or just stored, so
+     * their {@code Age} and {@code ttl=} are that entry's (a waiter shows {@code ttl=60} as the next hit would,
+     * not the {@code ttl=-1} of an answer that expired the moment it was sent). An answer that is no entry
+     * (not stored, not from the cache) carries {@code now}: waiters send it without {@code Age} or {@code ttl}.
+     */
+    static CachedResponse forWaiters(ProxyExchange px, Instant now) {
+        boolean entry = (px.fromCache() || px.stored()) && px.entryExpiry() != null;
+        return new CachedResponse(px.responseStatus(), px.responseHeaders(), px.responseBody(),
+                entry ? px.entryTime() : now, entry ? px.entryExpiry() : now);
     }
 }

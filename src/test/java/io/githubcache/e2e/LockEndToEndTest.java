@@ -65,14 +65,7 @@ class LockEndToEndTest {
     @Test
     void concurrentMissesSendOneUpstreamRequest() throws Exception {
         String path = "/repos/lock/crowd";
-        upstream.closeGate();
-
-        List<CompletableFuture<Timed>> crowd = crowd(proxy, path, CROWD);
-        awaitEntered(1);
-        await().during(ARRIVAL).atMost(ARRIVAL.multipliedBy(3))
-                .untilAsserted(() -> assertThat(upstream.entered()).as("requests held at the upstream").isEqualTo(1));
-        upstream.openGate();
-        List<HttpResponse<byte[]>> responses = join(crowd);
+        List<HttpResponse<byte[]>> responses = heldAtTheUpstream(path, CROWD);
 
         assertThat(upstream.count(path)).isEqualTo(1);
         assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
@@ -80,6 +73,29 @@ class LockEndToEndTest {
         assertThat(statusCounts(responses)).containsEntry("MISS", 1L).containsEntry("HIT", (long) CROWD - 1).hasSize(2);
         assertThat(responses.stream().filter(LockEndToEndTest::collapsed).count())
                 .as("the 19 HITs waited for the one MISS, they did not arrive after it").isEqualTo(CROWD - 1);
+        // the test clock stands still: the entry just stored has its whole ttl left, as the next hit says
+        assertThat(responses.stream().filter(LockEndToEndTest::collapsed))
+                .allSatisfy(r -> assertFreshFromJustStored(r, 60));
+        assertThat(proxy.get(path).headers().firstValue("Cache-Status")).hasValue("github-cache; hit; ttl=60");
+    }
+
+    @Test
+    void waitersForANotFoundAnswerGetTheTtlOfTheStored404() throws Exception {
+        String path = "/repos/lock/missing";
+        List<HttpResponse<byte[]>> responses = heldAtTheUpstream(path, 5);
+
+        assertThat(upstream.count(path)).isEqualTo(1);
+        assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(404));
+        assertThat(responses.stream().filter(LockEndToEndTest::collapsed).count()).isEqualTo(4);
+        assertThat(responses.stream().filter(LockEndToEndTest::collapsed))
+                .allSatisfy(r -> assertFreshFromJustStored(r, 30));
+    }
+
+    /** A waiter's answer from the entry its leader just stored: age 0, {@code ttlSeconds} of freshness left. */
+    private static void assertFreshFromJustStored(HttpResponse<byte[]> r, int ttlSeconds) {
+        assertThat(r.headers().firstValue("Cache-Status")).hasValueSatisfying(
+                v -> assertThat(v).contains("; ttl=" + ttlSeconds + ";").endsWith("; collapsed"));
+        assertThat(r.headers().firstValue("Age")).hasValue("0");
     }
 
     @ParameterizedTest(name = "resource changed upstream: {0}")
@@ -92,14 +108,7 @@ class LockEndToEndTest {
         if (changed) {
             upstream.change(path);
         }
-        upstream.closeGate();
-
-        List<CompletableFuture<Timed>> crowd = crowd(proxy, path, CROWD);
-        awaitEntered(1);
-        await().during(ARRIVAL).atMost(ARRIVAL.multipliedBy(3))
-                .untilAsserted(() -> assertThat(upstream.entered()).as("requests held at the upstream").isEqualTo(1));
-        upstream.openGate();
-        List<HttpResponse<byte[]>> responses = join(crowd);
+        List<HttpResponse<byte[]>> responses = heldAtTheUpstream(path, CROWD);
 
         assertThat(upstream.count(path)).as("the fill and one update").isEqualTo(2);
         assertThat(upstream.last().header("If-None-Match")).isEqualTo(fill.headers().firstValue("ETag").orElseThrow());
@@ -113,6 +122,8 @@ class LockEndToEndTest {
             assertThat(body(responses.get(0))).isEqualTo(body(fill));
         }
         assertThat(responses.stream().filter(LockEndToEndTest::collapsed).count()).isEqualTo(CROWD - 1);
+        assertThat(responses.stream().filter(LockEndToEndTest::collapsed))
+                .allSatisfy(r -> assertFreshFromJustStored(r, 60));
     }
 
     @Test
@@ -240,6 +251,17 @@ class LockEndToEndTest {
         assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
         go.countDown();
         return futures;
+    }
+
+    /** {@code size} requests for {@code path} at once, while the upstream holds the first: their answers. */
+    private static List<HttpResponse<byte[]>> heldAtTheUpstream(String path, int size) throws Exception {
+        upstream.closeGate();
+        List<CompletableFuture<Timed>> crowd = crowd(proxy, path, size);
+        awaitEntered(1);
+        await().during(ARRIVAL).atMost(ARRIVAL.multipliedBy(3))
+                .untilAsserted(() -> assertThat(upstream.entered()).as("requests held at the upstream").isEqualTo(1));
+        upstream.openGate();
+        return join(crowd);
     }
 
     private static List<HttpResponse<byte[]>> join(List<CompletableFuture<Timed>> futures) throws Exception {
