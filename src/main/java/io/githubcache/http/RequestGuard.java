@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -35,8 +36,11 @@ import java.util.Set;
 public final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     private static final AttributeKey<Boolean> REJECTED = AttributeKey.valueOf("githubCache.rejected");
-    /** The chunked request whose body is being read, named in the access log if one of its chunks is broken. */
-    private static final AttributeKey<HttpRequest> CHUNKED_REQUEST = AttributeKey.valueOf("githubCache.chunkedRequest");
+    /**
+     * The request whose body is being read, named in the access log if one of its chunks is broken or the client
+     * goes away before the end of it ({@link AbortedBody}).
+     */
+    private static final AttributeKey<HttpRequest> BODY_REQUEST = AttributeKey.valueOf("githubCache.bodyRequest");
     /** For the access log when no request is known. */
     private static final HttpRequest UNKNOWN_REQUEST = new DefaultHttpRequest(HttpVersion.HTTP_1_1,
             HttpMethod.valueOf("-"), "-");
@@ -102,6 +106,9 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (afterAggregator != null && ctx.pipeline().get(CAMEL_AGGREGATOR) != null
                 && ctx.pipeline().get(afterAggregatorName) == null) {
             ctx.pipeline().addAfter(CAMEL_AGGREGATOR, afterAggregatorName, afterAggregator.get());
+        }
+        if (ctx.pipeline().get(CAMEL_AGGREGATOR) != null && ctx.pipeline().get(AbortedBody.NAME) == null) {
+            ctx.pipeline().addAfter(CAMEL_AGGREGATOR, AbortedBody.NAME, AbortedBody.INSTANCE);
         }
         ctx.fireChannelActive();
     }
@@ -170,12 +177,12 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
                 // The upstream gets its own Host anyway.
                 request.headers().set(HttpHeaderNames.HOST, "localhost");
             }
-            if (HttpUtil.isTransferEncodingChunked(request)) {
-                ctx.channel().attr(CHUNKED_REQUEST).set(request); // for the answer to a broken chunk
+            if (HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0) {
+                ctx.channel().attr(BODY_REQUEST).set(request); // for the answer to a broken chunk, or an abort
             }
         } else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
-            HttpRequest request = ctx.channel().attr(CHUNKED_REQUEST).getAndSet(null);
-            if (content.decoderResult().cause() instanceof io.netty.handler.codec.PrematureChannelClosureException) {
+            HttpRequest request = ctx.channel().attr(BODY_REQUEST).getAndSet(null);
+            if (content.decoderResult().cause() instanceof PrematureChannelClosureException) {
                 // the client went away in the middle of its body: nobody to answer
                 ReferenceCountUtil.release(msg);
                 ctx.close();
@@ -188,7 +195,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
                     new ProxyError(400, "Bad Request: malformed chunked request body"));
             return;
         } else if (msg instanceof LastHttpContent && msg != LastHttpContent.EMPTY_LAST_CONTENT) {
-            ctx.channel().attr(CHUNKED_REQUEST).set(null); // the end of a body (a GET's end marker is the singleton)
+            ctx.channel().attr(BODY_REQUEST).set(null); // the end of a body (a GET's end marker is the singleton)
         }
         ctx.fireChannelRead(msg);
     }
@@ -305,5 +312,42 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // includes ReadTimeoutException from the idle timeout: close quietly
         ctx.close();
+    }
+
+    /**
+     * Just after Camel's request aggregator: a client that closes its connection in the middle of a request
+     * body makes the aggregator raise {@link PrematureChannelClosureException}, after this guard (which sits
+     * before it). Camel's multiplexer took that for its own failure: a WARN with a 28-line stack trace per
+     * abort, which any client could repeat to flood the log, and no access-log line. Here the connection closes
+     * quietly and the request gets its line, with status 400, as nginx logs a client that closed the connection
+     * while it read the body ("client prematurely closed connection"; its 499 is for a client gone while the
+     * upstream was asked, which never happened here). Nothing was sent, so nothing is counted in the metrics
+     * of answers. Only {@code exceptionCaught} is overridden: Netty skips this handler for every other event.
+     */
+    @ChannelHandler.Sharable
+    static final class AbortedBody extends ChannelInboundHandlerAdapter {
+
+        static final String NAME = "githubCacheAbortedBody";
+        static final AbortedBody INSTANCE = new AbortedBody();
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AbortedBody.class);
+        /** nginx's status for a request whose client closed the connection before the end of its body. */
+        static final int STATUS = 400;
+
+        private AbortedBody() {
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!(cause instanceof PrematureChannelClosureException)) {
+                ctx.fireExceptionCaught(cause);
+                return;
+            }
+            HttpRequest request = ctx.channel().attr(BODY_REQUEST).getAndSet(null);
+            LOG.debug("client closed the connection in the middle of a request body: {}", cause.getMessage());
+            if (request != null) {
+                AccessLog.rejected(ctx.channel().remoteAddress(), request, STATUS);
+            }
+            ctx.close();
+        }
     }
 }

@@ -2,18 +2,32 @@ package io.githubcache.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.githubcache.log.AccessLog;
 import io.githubcache.support.ProxyHarness;
 import io.githubcache.support.StubbedProxyTest;
 import io.githubcache.support.RawResponse;
 import io.githubcache.support.UpstreamStub;
+import java.io.StringWriter;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.stream.Stream;
+import net.logstash.logback.marker.LogstashMarker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * Malformed and hostile requests are refused with a GitHub-style JSON error and a cache status, never reach
@@ -184,11 +198,59 @@ class BadInputEndToEndTest extends StubbedProxyTest {
         assertThat(r.raw()).doesNotContain("Exception").doesNotContain("at io.").doesNotContain("at org.");
     }
 
+    /** An access-log event as the JSON layout writes it. */
+    private static JsonNode written(ILoggingEvent event) throws Exception {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator generator = JSON.getFactory().createGenerator(out)) {
+            generator.writeStartObject();
+            ((LogstashMarker) event.getMarkerList().get(0)).writeTo(generator);
+            generator.writeEndObject();
+        }
+        return JSON.readTree(out.toString());
+    }
+
     private void assertStillServing() throws Exception {
         long before = upstream.count();
         HttpResponse<byte[]> ok = proxy.get("/repos/o/r");
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(upstream.count()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void anUploadAbortedMidBodyIsClosedQuietlyAndLoggedOnce() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        Logger access = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER_NAME);
+        ListAppender<ILoggingEvent> application = new ListAppender<>();
+        ListAppender<ILoggingEvent> accessLines = new ListAppender<>();
+        application.start();
+        accessLines.start();
+        root.addAppender(application);
+        access.addAppender(accessLines);
+        try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("POST /repos/o/r/issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nabc"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            s.shutdownOutput(); // the client gives up 97 bytes short
+
+            assertThat(s.getInputStream().read()).as("closed by the proxy without an answer").isEqualTo(-1);
+        } finally {
+            root.detachAppender(application);
+        }
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> !accessLines.list.isEmpty());
+            assertThat(accessLines.list).hasSize(1);
+            JsonNode line = written(accessLines.list.get(0));
+            assertThat(line.get("request").asText()).isEqualTo("POST /repos/o/r/issues HTTP/1.1");
+            assertThat(line.get("status").asInt()).isEqualTo(400);
+            assertThat(line.get("upstream_status").asText()).isEqualTo("-");
+        } finally {
+            access.detachAppender(accessLines);
+        }
+        assertThat(application.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+        assertThat(upstream.count()).isZero();
+        assertStillServing();
     }
 
     @Test

@@ -76,6 +76,28 @@ class RequestGuardTest {
     }
 
     @Test
+    void aClientGoneInTheMiddleOfABodyEndsQuietlyAtTheAggregator() throws Exception {
+        EmbeddedChannel channel = new EmbeddedChannel(false, false);
+        channel.pipeline().addLast("guard", guard)
+                .addLast(RequestGuard.CAMEL_AGGREGATOR, new io.netty.handler.codec.http.HttpObjectAggregator(1000));
+        channel.register();
+        assertThat(channel.pipeline().get(RequestGuard.AbortedBody.NAME)).isNotNull();
+        HttpRequest post = request("POST", "/repos/o/r/issues");
+        post.headers().set("Content-Length", "100");
+        channel.writeInbound(post);
+        channel.writeInbound(new io.netty.handler.codec.http.DefaultHttpContent(
+                io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {'a', 'b', 'c'})));
+
+        channel.close();
+
+        // the aggregator's PrematureChannelClosureException stops here: it never reaches Camel's handler
+        channel.checkException();
+        assertThat((Object) channel.readInbound()).isNull();
+        assertThat((Object) channel.readOutbound()).as("nobody to answer").isNull();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void aBrokenChunkOfTheRequestBodyIsAJson400NamingTheRequest() {
         EmbeddedChannel channel = new EmbeddedChannel(guard);
         HttpRequest post = request("POST", "/repos/o/r/issues");
