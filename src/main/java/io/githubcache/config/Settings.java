@@ -110,6 +110,19 @@ public record Settings(
         if (maxEntrySize == 0) {
             out.add(named("max-entry-size") + " is 0: no response with a body is cached");
         }
+        if (lockAge.isZero()) {
+            out.add(named("lock-age") + " is 0: no collapsing, every request for a key being fetched goes upstream too");
+        }
+        if (lockTimeout.isZero()) {
+            out.add(named("lock-timeout") + " is 0: no request waits for another's fetch of the same key, it goes "
+                    + "upstream itself and does not store the answer");
+        }
+        if (staleIfError.isZero()) {
+            out.add(named("stale-if-error") + " is 0: expired entries are never served when the upstream fails");
+        }
+        if (!respectRateLimit) {
+            out.add(named("respect-rate-limit") + " is off: requests of a rate-limited token still go to GitHub");
+        }
         if (diskTier && maxDisk < SMALL_DISK) {
             out.add(named("max-disk") + " is " + Units.formatSize(maxDisk) + " (a size without a unit is bytes): "
                     + "the disk tier keeps few or no entries");

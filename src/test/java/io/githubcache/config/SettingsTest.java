@@ -171,15 +171,24 @@ class SettingsTest {
         "github.cache.max-memory, 0, GITHUB_CACHE_MAX_MEMORY, no memory tier",
         "github.cache.max-entry-size, 0, GITHUB_CACHE_MAX_ENTRY_SIZE, no response with a body is cached",
         "github.cache.max-disk, 10, GITHUB_CACHE_MAX_DISK, a size without a unit is bytes",
-        "github.cache.max-disk, 1023KB, GITHUB_CACHE_MAX_DISK, keeps few or no entries"})
+        "github.cache.max-disk, 1023KB, GITHUB_CACHE_MAX_DISK, keeps few or no entries",
+        "github.cache.lock-age, 0, GITHUB_CACHE_LOCK_AGE, no collapsing",
+        "github.cache.lock-timeout, 0ms, GITHUB_CACHE_LOCK_TIMEOUT, no request waits for another's fetch",
+        "github.cache.stale-if-error, 0, GITHUB_CACHE_STALE_IF_ERROR, never served when the upstream fails",
+        "github.cache.respect-rate-limit, 0, GITHUB_CACHE_RESPECT_RATE_LIMIT, still go to GitHub",
+        "github.cache.respect-rate-limit, false, GITHUB_CACHE_RESPECT_RATE_LIMIT, still go to GitHub"})
     void aValueThatSwitchesSomethingOffIsNamedInOneWarning(String key, String value, String env, String effect) {
         assertThat(with(key, value).warnings(true)).singleElement().asString()
                 .contains(key, env, effect);
     }
 
-    @Test
-    void zeroUpstreamTimeoutIsRefused() {
-        assertRefused("github.cache.upstream-timeout", "0", "GITHUB_CACHE_UPSTREAM_TIMEOUT");
+    @ParameterizedTest(name = "{0}=0")
+    @CsvSource({
+        "github.cache.upstream-timeout, GITHUB_CACHE_UPSTREAM_TIMEOUT",
+        "github.cache.inactive, GITHUB_CACHE_INACTIVE",
+        "github.cache.client-idle-timeout, GITHUB_CACHE_CLIENT_IDLE_TIMEOUT"})
+    void zeroIsRefusedWhereItWouldSwitchOffNothingUseful(String key, String env) {
+        assertRefused(key, "0", env);
     }
 
     @Test
