@@ -113,13 +113,18 @@ public final class HttpCache {
 
     /**
      * Removes entries for an operator (not on the request path): by exact path, by target prefix, or all,
-     * optionally of one upstream only ({@code upstream} null = every upstream). Values are compared with the
+     * optionally of one upstream only ({@code upstream} null = every upstream; scheme and host in any case, as
+     * {@link UpstreamBase}). Values are compared with the
      * raw targets as clients sent them. Returns how many stored responses were removed: each {@code Vary}
      * variant counts, the markers saying which headers select variants are removed too but not counted.
      */
     public int purge(PurgeScope scope, String value, String upstream) {
+        String wanted = upstream == null ? null : UpstreamBase.comparable(upstream);
+        // few distinct upstreams among many keys: each spelled once
+        java.util.Map<String, String> comparable = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.function.Predicate<String> match = k -> {
-            if (upstream != null && !k.startsWith(upstream + '\n')) {
+            if (wanted != null
+                    && !comparable.computeIfAbsent(upstreamOf(k), UpstreamBase::comparable).equals(wanted)) {
                 return false;
             }
             return switch (scope) {
@@ -144,6 +149,11 @@ public final class HttpCache {
         }
         store.removeIf(keys::contains);
         return responses;
+    }
+
+    private static String upstreamOf(String storeKey) {
+        int end = storeKey.indexOf('\n');
+        return end < 0 ? storeKey : storeKey.substring(0, end);
     }
 
     private static String targetOf(String storeKey) {

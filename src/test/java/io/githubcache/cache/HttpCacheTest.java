@@ -52,6 +52,17 @@ class HttpCacheTest {
     }
 
     @Test
+    void aPurgeOfOneUpstreamMatchesItsSchemeAndHostInAnyCaseButNotItsPath() {
+        cache.store(key(UP, P1, "application/json", "/repos/up/a"), HeaderList.empty(), response("1"));
+        cache.store(key(UP, P2, "application/json", "/repos/up/a"), HeaderList.empty(), response("2"));
+        cache.store(key(OTHER_UP, P1, "application/json", "/repos/up/a"), HeaderList.empty(), response("3"));
+
+        assertThat(cache.purge(HttpCache.PurgeScope.PATH, "/repos/up/a", "https://ghe.example/API/v3")).isZero();
+        assertThat(cache.purge(HttpCache.PurgeScope.PATH, "/repos/up/a", "HTTPS://API.GitHub.com")).isEqualTo(2);
+        assertThat(cache.purge(HttpCache.PurgeScope.ALL, null, "https://GHE.example/api/v3")).isEqualTo(1);
+    }
+
+    @Test
     void lookupOfUnknownKeyIsNull() {
         cache.store(key(P1, "/repos/o/r"), HeaderList.empty(), response("x"));
 
