@@ -9,12 +9,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.PrematureChannelClosureException;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -42,8 +40,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
      */
     private static final AttributeKey<HttpRequest> BODY_REQUEST = AttributeKey.valueOf("githubCache.bodyRequest");
     /** For the access log when no request is known. */
-    private static final HttpRequest UNKNOWN_REQUEST = new DefaultHttpRequest(HttpVersion.HTTP_1_1,
-            HttpMethod.valueOf("-"), "-");
+    private static final HttpRequest UNKNOWN_REQUEST = new UnreadRequest(null);
     static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final int maxUriLength;

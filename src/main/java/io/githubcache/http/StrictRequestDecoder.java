@@ -24,6 +24,9 @@ import java.util.List;
  *       trailer line ({@link PendingChunkLine}) fails the body at once (a failed {@link LastHttpContent}, as
  *       Netty's own broken-chunk answer), instead of holding the connection until the idle timeout.</li>
  * </ul>
+ *
+ * <p>And a request line it cannot read becomes an {@link UnreadRequest} carrying that line, not Netty's
+ * invented {@code GET /bad-request HTTP/1.0}, so the access log shows what the client sent.
  */
 public final class StrictRequestDecoder extends HttpRequestDecoder {
 
@@ -35,6 +38,8 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
     private boolean inBody;
     /** After a refusal: the rest of what the connection sends is dropped (it is closed). */
     private boolean refused;
+    /** The request line that could not be made a request, until {@link #createInvalidMessage} takes it. */
+    private String unreadLine;
 
     public StrictRequestDecoder(int maxInitialLineLength, int maxHeaderSize, int maxChunkSize) {
         super(maxInitialLineLength, maxHeaderSize, maxChunkSize);
@@ -73,5 +78,22 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
                     new CorruptedFrameException("a byte that cannot be in a chunk-size or trailer line")));
             out.add(failed);
         }
+    }
+
+    @Override
+    protected HttpMessage createMessage(String[] initialLine) throws Exception {
+        try {
+            return super.createMessage(initialLine);
+        } catch (RuntimeException e) {
+            unreadLine = String.join(" ", initialLine).trim(); // the decoder asks for its placeholder next
+            throw e;
+        }
+    }
+
+    @Override
+    protected HttpMessage createInvalidMessage() {
+        String line = unreadLine;
+        unreadLine = null;
+        return new UnreadRequest(line);
     }
 }

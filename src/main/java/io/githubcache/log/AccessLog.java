@@ -5,6 +5,7 @@ import io.githubcache.cache.CacheStatus;
 import io.githubcache.cache.HeaderList;
 import io.githubcache.http.HeaderNames;
 import io.githubcache.http.StatusHeaders;
+import io.githubcache.http.UnreadRequest;
 import io.netty.handler.codec.http.HttpRequest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -35,7 +36,13 @@ public final class AccessLog {
     private AccessLog() {
     }
 
-    /** The facts of one finished request. */
+    /** Longest request target (or unread request line) written, so a refused huge line cannot bloat the log. */
+    private static final int MAX_LOGGED_TARGET = 2048;
+
+    /**
+     * The facts of one finished request. {@code rawTarget} null: {@code method} is the whole request field (the
+     * line of a request that could not be read, or {@code -}).
+     */
     public record Entry(SocketAddress remote, String method, String rawTarget, String protocol, int status,
             Integer upstreamStatus, HeaderList requestHeaders, HeaderList responseHeaders, CacheStatus cacheStatus,
             long startNanos, String tokenFingerprint) {
@@ -54,7 +61,7 @@ public final class AccessLog {
         return new Line(new String[] {
             address(e.remote()),
             timeLocal(),
-            e.method() + " " + redact(e.rawTarget()) + " " + e.protocol(),
+            e.rawTarget() == null ? redact(e.method()) : e.method() + " " + redact(e.rawTarget()) + " " + e.protocol(),
             null, // status, written as a number from Line.status
             e.upstreamStatus() == null ? "-" : e.upstreamStatus().toString(),
             orDash(e.requestHeaders().first(HeaderNames.USER_AGENT)),
@@ -127,12 +134,35 @@ public final class AccessLog {
 
     /** A request refused before routing (malformed, oversized, CONNECT...). */
     public static void rejected(SocketAddress remote, HttpRequest request, int status) {
-        String target = request.decoderResult().isFailure() ? "-" : request.uri();
-        if (target.length() > 2048) {
-            target = target.substring(0, 2048) + "...";
+        if (LOG.isInfoEnabled()) {
+            log(rejectedEntry(remote, request, status));
         }
-        log(new Entry(remote, request.method().name(), target, request.protocolVersion().text(), status, null,
-                HeaderList.empty(), HeaderList.empty(), StatusHeaders.REJECTED_STATUS, System.nanoTime(), "-"));
+    }
+
+    /**
+     * The line of a refused request names what the client sent: the method, target and version Netty read
+     * (also when it failed later, on a header or the length), or the request line it could not read, or
+     * {@code -} when not even that arrived whole. Never a method or version nobody sent.
+     */
+    static Entry rejectedEntry(SocketAddress remote, HttpRequest request, int status) {
+        String method;
+        String target;
+        String protocol;
+        if (request instanceof UnreadRequest unread) {
+            method = unread.line() == null || unread.line().isEmpty() ? "-" : capped(unread.line());
+            target = null;
+            protocol = null;
+        } else {
+            method = request.method().name();
+            target = capped(request.uri());
+            protocol = request.protocolVersion().text();
+        }
+        return new Entry(remote, method, target, protocol, status, null, HeaderList.empty(), HeaderList.empty(),
+                StatusHeaders.REJECTED_STATUS, System.nanoTime(), "-");
+    }
+
+    private static String capped(String s) {
+        return s.length() > MAX_LOGGED_TARGET ? s.substring(0, MAX_LOGGED_TARGET) + "..." : s;
     }
 
     /**

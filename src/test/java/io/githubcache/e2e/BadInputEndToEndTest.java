@@ -218,39 +218,72 @@ class BadInputEndToEndTest extends StubbedProxyTest {
 
     @Test
     void anUploadAbortedMidBodyIsClosedQuietlyAndLoggedOnce() throws Exception {
-        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-        Logger access = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER_NAME);
-        ListAppender<ILoggingEvent> application = new ListAppender<>();
-        ListAppender<ILoggingEvent> accessLines = new ListAppender<>();
-        application.start();
-        accessLines.start();
-        root.addAppender(application);
-        access.addAppender(accessLines);
-        try (Socket s = new Socket("127.0.0.1", proxy.port())) {
-            s.setSoTimeout(5000);
-            s.getOutputStream().write("POST /repos/o/r/issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nabc"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            s.getOutputStream().flush();
-            s.shutdownOutput(); // the client gives up 97 bytes short
+        try (Captured application = Captured.of(Logger.ROOT_LOGGER_NAME);
+                Captured access = Captured.of(AccessLog.LOGGER_NAME)) {
+            try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(("POST /repos/o/r/issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100"
+                        + "\r\n\r\nabc").getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+                s.shutdownOutput(); // the client gives up 97 bytes short
 
-            assertThat(s.getInputStream().read()).as("closed by the proxy without an answer").isEqualTo(-1);
-        } finally {
-            root.detachAppender(application);
-        }
-        try {
-            await().atMost(Duration.ofSeconds(5)).until(() -> !accessLines.list.isEmpty());
-            assertThat(accessLines.list).hasSize(1);
-            JsonNode line = written(accessLines.list.get(0));
+                assertThat(s.getInputStream().read()).as("closed by the proxy without an answer").isEqualTo(-1);
+            }
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> !access.events.list.isEmpty());
+            assertThat(access.events.list).hasSize(1);
+            JsonNode line = written(access.events.list.get(0));
             assertThat(line.get("request").asText()).isEqualTo("POST /repos/o/r/issues HTTP/1.1");
             assertThat(line.get("status").asInt()).isEqualTo(400);
             assertThat(line.get("upstream_status").asText()).isEqualTo("-");
-        } finally {
-            access.detachAppender(accessLines);
+            assertThat(application.events.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
         }
-        assertThat(application.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
         assertThat(upstream.count()).isZero();
         assertStillServing();
+    }
+
+    static Stream<Arguments> refusedRequestLines() {
+        return Stream.of(
+                Arguments.of("GARBAGE\r\n\r\n", "GARBAGE"),
+                Arguments.of("GET /repos/o/r HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "b".repeat(20 * 1024)
+                        + "\r\n\r\n", "GET /repos/o/r HTTP/1.1"),
+                Arguments.of("POST /bad/cl HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n{}",
+                        "POST /bad/cl HTTP/1.1"),
+                Arguments.of("GET /repos/" + "a".repeat(9000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "-"),
+                Arguments.of("\u0016\u0003\u0001\u0000\u00c8\u0001\u0000\u0000\u00c4\u0003\u0003", "-"),
+                Arguments.of("TRACE /repos/o/r HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "TRACE /repos/o/r HTTP/1.1"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("refusedRequestLines")
+    void aRefusedRequestIsLoggedAsItWasSentNeverWithAnInventedMethodOrVersion(String request, String logged)
+            throws Exception {
+        try (Captured access = Captured.of(AccessLog.LOGGER_NAME)) {
+            RawResponse r = RawResponse.exchange(proxy.port(), request);
+
+            assertThat(r.status()).isBetween(400, 499);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !access.events.list.isEmpty());
+            assertThat(access.events.list).hasSize(1);
+            assertThat(written(access.events.list.get(0)).get("request").asText()).isEqualTo(logged);
+        }
+    }
+
+    /** The events of one logger while open (attached as an extra appender; the logger's own output goes on). */
+    private record Captured(Logger logger, ListAppender<ILoggingEvent> events) implements AutoCloseable {
+
+        static Captured of(String loggerName) {
+            ListAppender<ILoggingEvent> events = new ListAppender<>();
+            events.start();
+            Logger logger = (Logger) LoggerFactory.getLogger(loggerName);
+            logger.addAppender(events);
+            return new Captured(logger, events);
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(events);
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import io.githubcache.http.UnreadRequest;
 import org.junit.jupiter.api.Test;
 
 class AccessLogTest {
@@ -55,6 +56,30 @@ class AccessLogTest {
 
         assertThat(line.toString()).contains("status=304", "upstream_status=304", "request=HEAD / HTTP/1.1");
         assertThat(line).isNotEqualTo(AccessLog.line(entry)).isEqualTo(line);
+    }
+
+    @Test
+    void aRefusedRequestIsLoggedAsTheClientSentIt() throws Exception {
+        io.netty.handler.codec.http.HttpRequest tooLongHeaders = new io.netty.handler.codec.http.DefaultHttpRequest(
+                io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.POST,
+                "/bad/cl?token=ghp_x");
+        tooLongHeaders.setDecoderResult(io.netty.handler.codec.DecoderResult.failure(
+                new NumberFormatException("Content-Length: abc")));
+
+        assertThat(refusedRequestField(tooLongHeaders)).as("what the decoder read before it failed")
+                .isEqualTo("POST /bad/cl?token=REDACTED HTTP/1.1");
+        assertThat(refusedRequestField(new UnreadRequest("GARBAGE"))).isEqualTo("GARBAGE");
+        assertThat(refusedRequestField(new UnreadRequest("GET /x?access_token=ghp_x HTTP/9")))
+                .isEqualTo("GET /x?access_token=REDACTED");
+        assertThat(refusedRequestField(new UnreadRequest(null))).as("not even a line arrived").isEqualTo("-");
+        assertThat(refusedRequestField(new UnreadRequest("G".repeat(5000)))).hasSize(2048 + 3).endsWith("...");
+    }
+
+    private static String refusedRequestField(io.netty.handler.codec.http.HttpRequest request) throws Exception {
+        JsonNode line = written(AccessLog.line(AccessLog.rejectedEntry(null, request, 400)));
+        assertThat(line.get("status").asInt()).isEqualTo(400);
+        assertThat(line.get("X-Github-Cache-Status").asText()).isEqualTo("BYPASS");
+        return line.get("request").asText();
     }
 
     private static JsonNode written(AccessLog.Line line) throws Exception {
