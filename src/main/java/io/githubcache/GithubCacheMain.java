@@ -115,13 +115,13 @@ public final class GithubCacheMain {
             // memory as a small per-replica L1 over Redis, shared by every replica
             RedisEntryStore r = new RedisEntryStore(redisSettings, settings.inactive());
             redis = r;
-            store = new TieredEntryStore(memory, r);
+            store = new TieredEntryStore(memory, r, settings.inactive(), clock);
             fillLock = new RedisFillLock(r, memory, settings.lockAge(), REDIS_RECHECK);
             // open while Redis is down too: the proxy is degraded, not down (see RedisHealthCheck)
             lowerTier = new StoreTier("redis", r::entryCount, r::weightedSize, () -> 0L, () -> 0L, r::isOpen);
         } else {
             DiskEntryStore disk = new DiskEntryStore(settings.cacheDir(), settings.maxDisk(), settings.inactive(), clock);
-            store = new TieredEntryStore(memory, disk);
+            store = new TieredEntryStore(memory, disk, settings.inactive(), clock);
             lowerTier = new StoreTier("disk", disk::entryCount, disk::fileSize, disk::maxBytes, disk::evictions,
                     disk::isOpen);
         }

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * new instance, so a request that is serving an entry never sees it change under it. Its header lines are the
  * {@link HeaderList#shared() shared} form, since any instance may end up in the memory tier.
  */
-public final class CachedResponse implements Stored {
+public final class CachedResponse extends Stored {
 
     private final int status;
     private final HeaderList headers;
@@ -60,8 +60,8 @@ public final class CachedResponse implements Stored {
 
     /** Estimated heap held by this entry alone (see {@link HeapSize}), used by the memory tier's weigher. */
     public long weight() {
-        // this object (int + 4 references), its body array, two Instants (long + int), the header lines
-        return HeapSize.object(4 + 4 * HeapSize.REFERENCE) + HeapSize.array(body.length, 1)
+        // this object (int + long + 4 references), its body array, two Instants (long + int), the header lines
+        return HeapSize.object(4 + 8 + 4 * HeapSize.REFERENCE) + HeapSize.array(body.length, 1)
                 + 2 * HeapSize.object(12) + headers.heapBytes();
     }
 

@@ -33,6 +33,14 @@ public interface EntryStore extends AutoCloseable {
 
     void remove(String key);
 
+    /**
+     * Records that the entry was used although this store was not asked for it (a tier above answered), so its
+     * inactive expiry and recency follow real use. Must return at once: it is called from a Netty event loop, so a
+     * store hands it to its own thread or asynchronous client, and may drop it under pressure or on failure.
+     */
+    default void touch(String key) {
+    }
+
     /** Removes every key the predicate accepts; returns how many were removed. Not for the request hot path. */
     int removeIf(Predicate<String> keyFilter);
 

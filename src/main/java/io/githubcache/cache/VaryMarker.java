@@ -7,15 +7,21 @@ import java.util.List;
  * live under {@code primary + '#' + variantId}. Squid and Varnish do the same, and it keeps the store a
  * plain key-value map that a disk or network store can implement.
  */
-public record VaryMarker(List<String> selectingHeaders) implements Stored {
+public final class VaryMarker extends Stored {
 
-    public VaryMarker {
-        selectingHeaders = selectingHeaders.stream().map(HeaderInterner.SHARED::name).toList();
+    private final List<String> selectingHeaders;
+
+    public VaryMarker(List<String> selectingHeaders) {
+        this.selectingHeaders = selectingHeaders.stream().map(HeaderInterner.SHARED::name).toList();
+    }
+
+    public List<String> selectingHeaders() {
+        return selectingHeaders;
     }
 
     /*
-     * Written out, not the record's generated ones: those bootstrap through invokedynamic (ObjectMethods) on their
-     * first call, which spun 16 method-handle classes, about 20 ms of the first request after startup (issue 6).
+     * Written out (it was a record, whose generated ones bootstrap through invokedynamic (ObjectMethods) on their
+     * first call: 16 method-handle classes, about 20 ms of the first request after startup, issue 6).
      */
     @Override
     public boolean equals(Object o) {
@@ -32,9 +38,9 @@ public record VaryMarker(List<String> selectingHeaders) implements Stored {
         return "VaryMarker" + selectingHeaders;
     }
 
-    /** Estimated heap held by this marker alone: the record and its list (the names are shared). */
+    /** Estimated heap held by this marker alone: the object and its list (the names are shared). */
     public long weight() {
-        return HeapSize.object(HeapSize.REFERENCE) + HeapSize.object(HeapSize.REFERENCE)
+        return HeapSize.object(8 + HeapSize.REFERENCE) + HeapSize.object(HeapSize.REFERENCE)
                 + HeapSize.array(selectingHeaders.size(), HeapSize.REFERENCE);
     }
 }

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * envelope that carries the cache key (which holds no token: the partition is a SHA-256). Redis keys are
  * {@code ghc:v1:e:<group>:<sha256 of the cache key>}, where the group hashes upstream and token partition,
  * so a write's invalidation scans one partition only. Every entry expires after {@code inactive} without use
- * (reads renew it with GETEX).
+ * (reads renew it with GETEX, uses served by the memory tier with an asynchronous PEXPIRE, see {@link #touch}).
  *
  * <p>Redis is optional at run time: every call is bounded by {@code redis-timeout}; a failure opens a
  * circuit (calls are skipped, reads are misses, writes are dropped) and a background probe closes it as
@@ -255,6 +255,38 @@ public final class RedisEntryStore implements EntryStore {
     public Stored get(String key) {
         byte[] data = call(r -> r.getex(redisKey(key), GetExArgs.Builder.px(inactiveMs)), null);
         return data == null ? null : unwrap(key, data);
+    }
+
+    /**
+     * Renews the key's expiry for a use the memory tier served: hashed on this store's own thread, sent without
+     * waiting for the answer. Skipped while the circuit is open; a failure only counts as an error (the next
+     * report, or the next read's GETEX, renews it). Not on the event loop: hashing the key is microseconds.
+     */
+    @Override
+    public void touch(String key) {
+        if (!up || closed) {
+            return;
+        }
+        try {
+            probe.execute(() -> renew(key));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void renew(String key) {
+        StatefulRedisConnection<byte[], byte[]> c = connection;
+        if (!up || c == null || closed) {
+            return;
+        }
+        try {
+            c.async().pexpire(redisKey(key), inactiveMs).exceptionally(e -> {
+                errors.incrementAndGet();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            errors.incrementAndGet();
+        }
     }
 
     @Override

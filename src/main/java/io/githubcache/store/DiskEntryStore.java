@@ -28,7 +28,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -52,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code entries}: key to {@link EntryCodec} bytes (format version + CRC32C);</li>
  *   <li>{@code atime}: key to the last access time (epoch ms), rewritten at most once per
- *       {@link #TOUCH_INTERVAL_MS} per key (by reads and by puts that replace an entry), so reads rarely
- *       write;</li>
+ *       {@link TouchInterval} per key (by reads, by puts that replace an entry, and by the uses the memory
+ *       tier reports through {@link #touch}, which the flush applies in batches), so reads rarely write;</li>
  *   <li>{@code lru}: an index ordered by access time ({@code 16 hex digits of the time + key}) to the bytes
  *       the entry accounts for; its first key is the least recently used entry;</li>
  *   <li>{@code stats}: the summed accounted bytes, so opening the store needs no scan.</li>
@@ -86,8 +88,8 @@ public final class DiskEntryStore implements EntryStore {
     static final String LOCK_FILE = "github-cache.lock";
     /** How long the constructor waits for the file to open before leaving it to the background. */
     private static final long OPEN_WAIT_MS = 500;
-    /** A key's access time is rewritten at most this often. */
-    static final long TOUCH_INTERVAL_MS = 60_000;
+    /** Uses reported by the tier above ({@link #touch}) held for the next flush; more are dropped. */
+    static final int MAX_PENDING_TOUCHES = 65_536;
     /** Bytes accounted per entry on top of value and keys: page and index overhead. */
     static final long ENTRY_OVERHEAD = 96;
     private static final int PURGE_BATCH = 1_000;
@@ -160,6 +162,8 @@ public final class DiskEntryStore implements EntryStore {
     private final long maxDisk;
     private final long budget;
     private final long inactiveMs;
+    /** A key's access time is rewritten at most this often (see {@link TouchInterval}). */
+    private final long touchIntervalMs;
     private final Clock clock;
     private final Tuning tuning;
     private final ReentrantLock lock = new ReentrantLock();
@@ -184,6 +188,9 @@ public final class DiskEntryStore implements EntryStore {
     private final List<Predicate<String>> pendingRemovals = new ArrayList<>();
     /** A put or remove of a key drops its refresh (under the lock), so a flush never writes one over it. */
     private final PendingRefreshes pendingRefreshes = new PendingRefreshes();
+    /** Keys the tier above served ({@link #touch}), applied by the next flush; counted to stay bounded. */
+    private final ConcurrentLinkedQueue<String> touched = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger touchedCount = new AtomicInteger();
 
     /** The maps of one open MVStore file. */
     private record Db(MVStore store, MVMap<String, byte[]> entries, MVMap<String, Long> atime,
@@ -207,6 +214,7 @@ public final class DiskEntryStore implements EntryStore {
         this.budget = Math.max(1, maxDiskBytes / 100 * tuning.liveBudgetPercent()
                 + maxDiskBytes % 100 * tuning.liveBudgetPercent() / 100);
         this.inactiveMs = inactive.toMillis();
+        this.touchIntervalMs = Math.max(1, TouchInterval.forInactive(inactive).millis());
         this.clock = clock;
         this.tuning = tuning;
         prepareDirectory();
@@ -398,7 +406,23 @@ public final class DiskEntryStore implements EntryStore {
         if (db == null || closed || tuning.durability() == Durability.COMMIT_EACH_WRITE
                 || !pendingRefreshes.offer(key, value, clock.millis())) {
             put(key, value);
+        } else {
+            touch(key); // a use: the held refresh must not leave the key to the inactive purge meanwhile
         }
+    }
+
+    /**
+     * Queues the use for the next flush (see {@link #applyTouches}): no lock, no I/O, so the tier above may call
+     * it from an event loop. When {@link #MAX_PENDING_TOUCHES} are queued, more are dropped: the tier above
+     * reports again after its next interval.
+     */
+    @Override
+    public void touch(String key) {
+        if (touchedCount.incrementAndGet() > MAX_PENDING_TOUCHES) {
+            touchedCount.decrementAndGet();
+            return;
+        }
+        touched.add(key);
     }
 
     @Override
@@ -457,7 +481,7 @@ public final class DiskEntryStore implements EntryStore {
             remove(key);
             return null;
         }
-        touch(d, key);
+        touchOnRead(d, key);
         if (refresh != null) {
             Stored refreshed = refresh.over(value);
             if (refreshed != null) {
@@ -623,6 +647,7 @@ public final class DiskEntryStore implements EntryStore {
             Db d = db;
             if (d != null) {
                 try {
+                    applyTouches(d);
                     // under the lock (it is reentrant), so no refresh slips in after this last write
                     writeRefreshes(d, Long.MAX_VALUE);
                 } catch (RuntimeException | AssertionError e) {
@@ -741,6 +766,7 @@ public final class DiskEntryStore implements EntryStore {
             return;
         }
         try {
+            applyTouches(d);
             writeRefreshes(d, clock.millis() - REFRESH_WRITE_DELAY_MS);
             // rewriting pages changes no content, so it may run beside writers; only the commit needs the lock
             d.store.compact(tuning.compactFillRate(), COMPACT_WRITE_LIMIT);
@@ -958,7 +984,7 @@ public final class DiskEntryStore implements EntryStore {
      * Each map operation walks a B-tree path and copies the pages it changes (copy-on-write), and the next
      * commit writes them; on the request path these walks were the tier's main cost. So a put does only the
      * ones its case needs: a replaced entry keeps its access time (and its place in the LRU index) if that is
-     * recent, as a read would ({@link #TOUCH_INTERVAL_MS}), and rewrites its index value only if its size
+     * recent, as a read would ({@link #touchIntervalMs}), and rewrites its index value only if its size
      * changed; a new key is not first looked up for removal.
      */
     private void putLocked(Db d, String key, byte[] data, long size) {
@@ -984,7 +1010,7 @@ public final class DiskEntryStore implements EntryStore {
             return;
         }
         d.entries.put(key, data);
-        if (now - t < TOUCH_INTERVAL_MS && now >= t) {
+        if (now - t < touchIntervalMs && now >= t) {
             if (oldSize != size) {
                 d.lru.put(oldIndex, size);
             }
@@ -1140,36 +1166,66 @@ public final class DiskEntryStore implements EntryStore {
         }
     }
 
-    /** Records a read at most once per {@link #TOUCH_INTERVAL_MS}; never waits for the lock. */
-    private void touch(Db d, String key) {
+    /** Records a read at most once per {@link #touchIntervalMs}; never waits for the lock. */
+    private void touchOnRead(Db d, String key) {
         long now = clock.millis();
         try {
             Long last = d.atime.get(key);
-            if (last == null || (now - last < TOUCH_INTERVAL_MS && now >= last)) {
+            if (last == null || (now - last < touchIntervalMs && now >= last)) {
                 return;
             }
             if (!lock.tryLock()) {
                 return; // a writer is busy; a later read records the access
             }
             try {
-                if (db != d) {
-                    return;
+                if (db == d) {
+                    touchLocked(d, key, now);
                 }
-                Long t = d.atime.get(key);
-                if (t == null) {
-                    return;
-                }
-                Long size = d.lru.remove(indexKey(t, key));
-                if (size == null) {
-                    return;
-                }
-                d.lru.put(indexKey(now, key), size);
-                d.atime.put(key, now);
             } finally {
                 lock.unlock();
             }
         } catch (RuntimeException | AssertionError e) {
             failed(d, e, "touch");
+        }
+    }
+
+    /** Moves the key to {@code now} in the LRU order (the tier above already spaced its reports). */
+    private void touchLocked(Db d, String key, long now) {
+        Long t = d.atime.get(key);
+        if (t == null || t == now) {
+            return;
+        }
+        Long size = d.lru.remove(indexKey(t, key));
+        if (size == null) {
+            return;
+        }
+        d.lru.put(indexKey(now, key), size);
+        d.atime.put(key, now);
+    }
+
+    /** The uses {@link #touch} queued, a batch per hold of the lock; committed with the flush that applies them. */
+    private void applyTouches(Db d) {
+        long now = clock.millis();
+        boolean more = true;
+        while (more) {
+            lock.lock();
+            try {
+                if (db != d) {
+                    return;
+                }
+                more = false;
+                for (int i = 0; i < REFRESH_BATCH; i++) {
+                    String key = touched.poll();
+                    if (key == null) {
+                        break;
+                    }
+                    touchedCount.decrementAndGet();
+                    touchLocked(d, key, now);
+                    more = true;
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

@@ -2,22 +2,43 @@ package io.githubcache.store;
 
 import io.githubcache.cache.EntryStore;
 import io.githubcache.cache.Stored;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
  * Memory over a persistent store: lookups try the memory tier first and promote what the lower tier has;
  * writes go to both, the lower one synchronously (write-through), so an answered response survives a
  * restart. Both tiers are plain {@link EntryStore}s, so the lower one can as well be a shared network store.
+ *
+ * <p>A hit in memory is a use the lower tier would not otherwise see; without it, the disk tier's LRU eviction
+ * and inactive purge, and Redis's key expiry, took the hottest entries first. So a memory hit tells the lower
+ * tier ({@link EntryStore#touch}) when the copy's last report is older than a {@link TouchInterval}: one ticker
+ * read and one field read per hit, and a hand-off to the lower tier's own thread once per interval.
  */
 public final class TieredEntryStore implements EntryStore {
 
     private final EntryStore memory;
     private final EntryStore lower;
+    private final TouchInterval touchInterval;
+    private final LongSupplier ticker;
 
-    public TieredEntryStore(EntryStore memory, EntryStore lower) {
+    /**
+     * With entries kept for {@code inactive} without use, timed by {@code clock}: the one the disk tier stamps its
+     * access times with (tests move it by hand). One {@code millis()} per memory hit, as cheap as a nanoTime.
+     */
+    public TieredEntryStore(EntryStore memory, EntryStore lower, Duration inactive, Clock clock) {
+        this(memory, lower, TouchInterval.forInactive(inactive), () -> clock.millis() * 1_000_000L);
+    }
+
+    /** @param ticker nanoseconds from any origin, as {@link System#nanoTime()} */
+    public TieredEntryStore(EntryStore memory, EntryStore lower, TouchInterval touchInterval, LongSupplier ticker) {
         this.memory = memory;
         this.lower = lower;
+        this.touchInterval = touchInterval;
+        this.ticker = ticker;
     }
 
     public EntryStore memory() {
@@ -37,18 +58,19 @@ public final class TieredEntryStore implements EntryStore {
     /** Only the memory tier: promotion from the lower tier is I/O. */
     @Override
     public Stored getWithoutIo(String key) {
-        return memory.getWithoutIo(key);
+        return reported(key, memory.getWithoutIo(key));
     }
 
     @Override
     public Stored get(String key) {
         Stored hot = memory.get(key);
         if (hot != null) {
-            return hot;
+            return reported(key, hot);
         }
         long before = writes.get();
-        Stored cold = lower.get(key);
+        Stored cold = lower.get(key); // a read the lower tier records itself
         if (cold != null && writes.get() == before) {
+            cold.lowerTierTold(ticker.getAsLong());
             memory.put(key, cold);
             if (writes.get() != before) {
                 memory.remove(key); // a write raced the promotion: the next read asks the lower tier again
@@ -57,9 +79,28 @@ public final class TieredEntryStore implements EntryStore {
         return cold;
     }
 
+    /** Tells the lower tier of a memory hit when it has not heard of one for a {@link TouchInterval}. */
+    private Stored reported(String key, Stored hot) {
+        if (hot != null) {
+            long now = ticker.getAsLong();
+            long told = hot.lowerTierToldAt();
+            if (touchInterval.due(told, now)) {
+                hot.lowerTierTold(now); // first, so concurrent hits of the same copy rarely tell twice
+                lower.touch(key);
+            }
+        }
+        return hot;
+    }
+
+    @Override
+    public void touch(String key) {
+        lower.touch(key);
+    }
+
     @Override
     public void put(String key, Stored value) {
         writes.incrementAndGet();
+        value.lowerTierTold(ticker.getAsLong());
         memory.put(key, value);
         lower.put(key, value);
     }
@@ -68,6 +109,7 @@ public final class TieredEntryStore implements EntryStore {
     @Override
     public void refresh(String key, Stored value) {
         writes.incrementAndGet();
+        value.lowerTierTold(ticker.getAsLong()); // a refresh is a use the lower tier records (DiskEntryStore#refresh)
         memory.put(key, value);
         lower.refresh(key, value);
     }

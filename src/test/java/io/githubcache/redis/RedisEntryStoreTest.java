@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.githubcache.cache.CachedResponse;
 import io.githubcache.cache.Header;
 import io.githubcache.cache.HeaderList;
+import io.githubcache.cache.MemoryEntryStore;
 import io.githubcache.cache.VaryMarker;
+import io.githubcache.store.TieredEntryStore;
+import io.githubcache.store.TouchInterval;
 import io.githubcache.support.ProxyHarness;
 import io.githubcache.support.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -76,6 +79,28 @@ class RedisEntryStoreTest {
             assertThat(new String(rk, StandardCharsets.US_ASCII)).startsWith("ghc:v1:e:").doesNotContain("/a");
             long pttl = r.pttl(rk);
             assertThat(pttl).isGreaterThan(Duration.ofMinutes(59).toMillis()).isLessThanOrEqualTo(Duration.ofHours(1).toMillis());
+        }
+    }
+
+    @Test
+    void hitsServedFromTheMemoryTierRenewTheKeysExpiry() {
+        java.util.concurrent.atomic.AtomicLong ticker = new java.util.concurrent.atomic.AtomicLong(1);
+        Duration inactive = Duration.ofHours(1);
+        try (RedisEntryStore redis = store(server.url(), inactive);
+                TieredEntryStore tiered = new TieredEntryStore(new MemoryEntryStore(1 << 20, inactive), redis,
+                        TouchInterval.forInactive(inactive), ticker::get)) {
+            tiered.put(key("/hot"), response("{}"));
+            byte[] rk = RedisEntryStore.redisKey(key("/hot"));
+            RedisCommands<byte[], byte[]> r = inspect.sync();
+            r.pexpire(rk, 5_000); // as if most of inactive had passed since the put
+
+            assertThat(tiered.getWithoutIo(key("/hot"))).isNotNull(); // within the interval: no report yet
+            assertThat(r.pttl(rk)).isLessThanOrEqualTo(5_000);
+
+            ticker.addAndGet(TouchInterval.forInactive(inactive).nanos());
+            assertThat(tiered.getWithoutIo(key("/hot"))).isNotNull();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(r.pttl(rk)).isGreaterThan(Duration.ofMinutes(59).toMillis()));
         }
     }
 

@@ -39,7 +39,8 @@ class TieredEntryStoreTest {
     }
 
     private TieredEntryStore tiered() {
-        return new TieredEntryStore(new MemoryEntryStore(16L << 20, Duration.ofDays(365)), disk());
+        return new TieredEntryStore(new MemoryEntryStore(16L << 20, Duration.ofDays(365)), disk(), Duration.ofDays(365),
+                clock);
     }
 
     @Test
@@ -84,7 +85,7 @@ class TieredEntryStoreTest {
         // another request stores a newer response while this read is in the lower tier
         EntryStore lower = new ReadHook(k -> tiered[0].put(k, response(2, 100)));
         lower.put(key(1), response(1, 100));
-        tiered[0] = new TieredEntryStore(memory, lower);
+        tiered[0] = new TieredEntryStore(memory, lower, Duration.ofDays(365), clock);
 
         assertThat(tiered[0].get(key(1))).isEqualTo(response(1, 100)); // this read may return what it read
 
@@ -98,7 +99,7 @@ class TieredEntryStoreTest {
         // an invalidation after a write, while this read is in the lower tier
         EntryStore lower = new ReadHook(k -> tiered[0].remove(k));
         lower.put(key(1), response(1, 100));
-        tiered[0] = new TieredEntryStore(memory, lower);
+        tiered[0] = new TieredEntryStore(memory, lower, Duration.ofDays(365), clock);
 
         tiered[0].get(key(1));
 
@@ -164,6 +165,114 @@ class TieredEntryStoreTest {
         assertSomeFileContains("BODY-WITHOUT-SECRETS"); // the check reads what is really on disk
         try (TieredEntryStore reopened = tiered()) {
             assertThat(new HttpCache(reopened).lookup(key, request)).isEqualTo(response);
+        }
+    }
+
+    /** The ticker the tiered store reads, moved with the clock the disk tier reads. */
+    private long ticker() {
+        return clock.millis() * 1_000_000L;
+    }
+
+    private static final Duration INACTIVE = Duration.ofSeconds(20);
+
+    private DiskEntryStore disk(long maxDisk, Duration inactive) {
+        return new DiskEntryStore(dir, maxDisk, inactive, clock, DiskEntryStore.Tuning.defaults().manual());
+    }
+
+    /** Timed by {@link #ticker()}, so moving the clock moves both tiers. */
+    private TieredEntryStore tieredOver(EntryStore lower, Duration inactive) {
+        return new TieredEntryStore(new MemoryEntryStore(64L << 20, Duration.ofDays(365)), lower,
+                TouchInterval.forInactive(inactive), this::ticker);
+    }
+
+    @Test
+    void aMemoryHitTellsTheLowerTierOncePerInterval() {
+        List<String> touched = new java.util.ArrayList<>();
+        EntryStore lower = new io.githubcache.support.ForwardingEntryStore(
+                new MemoryEntryStore(16L << 20, Duration.ofDays(365))) {
+            @Override
+            public void touch(String key) {
+                touched.add(key);
+            }
+        };
+        TieredEntryStore store = tieredOver(lower, INACTIVE);
+        store.put(key(1), response(1, 100));
+
+        clock.advance(Duration.ofSeconds(4));
+        store.getWithoutIo(key(1));
+        store.get(key(1));
+        assertThat(touched).isEmpty(); // the put told it 4 s ago
+
+        clock.advance(Duration.ofSeconds(1));
+        store.getWithoutIo(key(1));
+        store.getWithoutIo(key(1));
+        assertThat(touched).containsExactly(key(1));
+
+        clock.advance(Duration.ofSeconds(5));
+        store.get(key(1));
+        assertThat(touched).containsExactly(key(1), key(1));
+    }
+
+    @Test
+    void anEntryReadOnlyFromMemorySurvivesTheDiskTiersInactivePurge() {
+        try (DiskEntryStore disk = disk(64L << 20, INACTIVE);
+                TieredEntryStore store = tieredOver(disk, INACTIVE)) {
+            store.put(key(1), response(1, 100)); // used every 10 s
+            store.put(key(2), response(2, 100)); // never used again
+
+            for (int i = 0; i < 10; i++) {
+                clock.advance(Duration.ofSeconds(10));
+                assertThat(store.getWithoutIo(key(1))).isNotNull();
+                disk.runMaintenance(); // flushes the reported uses, then purges
+            }
+
+            assertThat(disk.get(key(1))).isEqualTo(response(1, 100));
+            assertThat(disk.get(key(2))).isNull();
+        }
+    }
+
+    @Test
+    void anEntryReadOnlyFromMemoryKeepsItsPlaceInTheDiskTiersLruOrder() {
+        long maxDisk = 256 * 1024; // room for about 60 entries of 2 KB: turned over in 3 minutes, one fill per 3 s
+        try (DiskEntryStore disk = disk(maxDisk, Duration.ofDays(365));
+                TieredEntryStore store = tieredOver(disk, Duration.ofDays(365))) {
+            for (int hot = 0; hot < 10; hot++) {
+                store.put(key(hot), response(hot, 2000));
+            }
+            store.put(key(10), response(10, 2000)); // as old as the hot ones, never read again
+            for (int cold = 100; cold < 400; cold++) {
+                clock.advance(Duration.ofSeconds(3));
+                store.put(key(cold), response(cold, 2000));
+                if (cold % 10 == 0) {
+                    for (int hot = 0; hot < 10; hot++) {
+                        assertThat(store.getWithoutIo(key(hot))).isNotNull(); // memory hits only
+                    }
+                    disk.flush();
+                }
+            }
+
+            assertThat(disk.evictions()).isGreaterThan(200);
+            for (int hot = 0; hot < 10; hot++) {
+                assertThat(disk.get(key(hot))).as("hot entry %d", hot).isEqualTo(response(hot, 2000));
+            }
+            assertThat(disk.get(key(10))).isNull();
+            assertThat(disk.get(key(100))).isNull();
+        }
+    }
+
+    @Test
+    void aRefreshHeldForTheDiskStillCountsAsAUse() {
+        try (DiskEntryStore disk = disk(64L << 20, INACTIVE);
+                TieredEntryStore store = tieredOver(disk, INACTIVE)) {
+            store.put(key(1), response(1, 100));
+            clock.advance(Duration.ofSeconds(15));
+
+            store.refresh(key(1), refreshed(response(1, 100), 1)); // written to disk only minutes later
+            disk.flush();
+            clock.advance(Duration.ofSeconds(15));
+            disk.runMaintenance();
+
+            assertThat(disk.get(key(1))).isEqualTo(refreshed(response(1, 100), 1));
         }
     }
 

@@ -34,6 +34,11 @@ public class ForwardingEntryStore implements EntryStore {
     }
 
     @Override
+    public void touch(String key) {
+        inner.touch(key);
+    }
+
+    @Override
     public int removeIf(Predicate<String> keyFilter) {
         return inner.removeIf(keyFilter);
     }
