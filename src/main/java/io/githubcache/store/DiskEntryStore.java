@@ -79,6 +79,11 @@ import org.slf4j.LoggerFactory;
  * <p>Damage: an entry whose bytes fail the codec's checks is a miss and is removed. A file MVStore cannot
  * open is renamed to {@code *.corrupt-<timestamp>} and the store starts empty. If MVStore fails while
  * running (an I/O error, an unreadable page), the tier answers misses until maintenance reopens the file.
+ *
+ * <p>Permissions are not damage: a store file or journal this process may not write (a volume left by a
+ * container that ran as another user) stops startup with one line naming {@code github.cache.dir} and the file
+ * (MVStore would otherwise open it read-only and fail at the first write), and a write refused at run time
+ * ({@link #isPermissionFailure}) leaves the file in place: the tier serves misses until it can reopen it.
  */
 public final class DiskEntryStore implements EntryStore {
 
@@ -218,6 +223,7 @@ public final class DiskEntryStore implements EntryStore {
         this.clock = clock;
         this.tuning = tuning;
         prepareDirectory();
+        requireWritableFiles(this.dir, Files::isWritable);
         this.dirLock = lockDirectory();
         try {
             this.journal = new Journal(this.dir.resolve(Journal.FILE_NAME));
@@ -249,7 +255,15 @@ public final class DiskEntryStore implements EntryStore {
         // Opening is quick after a clean stop (tens of ms for 100,000 entries), but after a crash MVStore
         // looks for the newest intact chunk, which can take seconds on a large file: startup does not wait for
         // that, the tier answers misses until it is open.
-        Future<?> openTask = background.submit(guarded(this::openAndReplay));
+        Future<?> openTask = background.submit(() -> {
+            try {
+                openAndReplay();
+            } catch (InvalidSettingException e) {
+                throw e; // an unwritable file: startup stops, if it is still waiting (below)
+            } catch (Throwable t) {
+                LOG.warn("disk cache background task failed: {}", t.toString());
+            }
+        });
         try {
             openTask.get(OPEN_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -258,6 +272,10 @@ public final class DiskEntryStore implements EntryStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof InvalidSettingException refused) {
+                close(); // opening found the file unwritable: startup stops, the directory is free again
+                throw refused;
+            }
             LOG.warn("disk cache {}: opening failed: {}", file, e.getCause().toString());
         }
         long flush = tuning.flushPeriod().toMillis();
@@ -1316,6 +1334,14 @@ public final class DiskEntryStore implements EntryStore {
     }
 
     private void resetLocked(Db d, Throwable cause) {
+        if (isPermissionFailure(cause)) {
+            LOG.error("disk cache: a write to {} was refused ({}); serving without the disk tier until it can be"
+                    + " reopened (the file is kept)", file, cause.toString());
+            db = null;
+            liveBytes = 0;
+            d.store.closeImmediately();
+            return;
+        }
         LOG.warn("disk cache: {} is damaged ({}); moving it aside and starting empty", file, cause.toString(), cause);
         db = null;
         liveBytes = 0;
@@ -1353,6 +1379,48 @@ public final class DiskEntryStore implements EntryStore {
 
     // ---------------------------------------------------------------- opening
 
+    /**
+     * Stops startup when a file the store opens exists but cannot be written, as a volume left by a container that
+     * ran as root leaves it for one running as uid 10001. {@code writable} is {@link Files#isWritable} in
+     * production; as root every file is writable to it, so the test of this check passes a probe, and a test with
+     * an immutable file ({@code chattr +i}, which binds root too) covers the constructor and MVStore's own check.
+     */
+    static void requireWritableFiles(Path dir, Predicate<Path> writable) {
+        for (String name : List.of(FILE_NAME, Journal.FILE_NAME, LOCK_FILE)) {
+            Path f = dir.resolve(name);
+            if (Files.exists(f) && !writable.test(f)) {
+                throw new InvalidSettingException(DIR_SETTING, dir.toString(), "the cache file " + f
+                        + " is not writable by this process; give it (and the directory) to the user the proxy"
+                        + " runs as, or use another directory");
+            }
+        }
+    }
+
+    /**
+     * Whether a failure is a refused write (permissions, a read-only file system, a store MVStore opened read-only)
+     * rather than damage: moving the file aside would lose every entry without making it writable.
+     */
+    static boolean isPermissionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.file.AccessDeniedException
+                    || t instanceof java.nio.channels.NonWritableChannelException) {
+                return true;
+            }
+            String m = t.getMessage();
+            if (m != null && (m.contains("Permission denied") || m.contains("Read-only file system")
+                    || m.contains("Operation not permitted") || m.contains("store is read-only"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private InvalidSettingException notWritable(Throwable cause) {
+        return new InvalidSettingException(DIR_SETTING, dir.toString(), "the cache file " + file
+                + " cannot be written by this process (" + cause + "); give it (and the directory) to the user the"
+                + " proxy runs as, or use another directory");
+    }
+
     private void prepareDirectory() {
         try {
             Files.createDirectories(dir);
@@ -1376,6 +1444,8 @@ public final class DiskEntryStore implements EntryStore {
     private Db openOrReset() {
         try {
             return openStore();
+        } catch (InvalidSettingException e) {
+            throw e;
         } catch (MVStoreException e) {
             if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
                 throw new InvalidSettingException(DIR_SETTING, dir.toString(),
@@ -1389,6 +1459,9 @@ public final class DiskEntryStore implements EntryStore {
     }
 
     private Db resetAtOpen(Throwable cause) {
+        if (isPermissionFailure(cause)) {
+            throw notWritable(cause);
+        }
         Path aside = moveAside();
         LOG.warn("disk cache: {} cannot be opened ({}); moved it to {} and starting empty", file, cause.toString(),
                 aside);
@@ -1410,6 +1483,11 @@ public final class DiskEntryStore implements EntryStore {
                 .autoCommitDisabled()       // every commit is ours, made between whole changes
                 .autoCommitBufferSize(0)    // no commit from inside a write either
                 .open();
+        if (store.getFileStore() != null && store.getFileStore().isReadOnly()) {
+            // MVStore opens a file it cannot write read-only, without a word, and fails at the first write
+            store.closeImmediately();
+            throw notWritable(new java.nio.file.AccessDeniedException(path.toString()));
+        }
         try {
             store.setRetentionTime(tuning.retentionMs());
             store.setVersionsToKeep(0); // no reader needs old versions: free dead chunks at once (as H2 does)
