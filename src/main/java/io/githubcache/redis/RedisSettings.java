@@ -3,6 +3,7 @@ package io.githubcache.redis;
 import io.githubcache.config.InvalidSettingException;
 import io.githubcache.config.SettingsSource;
 import io.githubcache.config.SettingValues;
+import io.lettuce.core.RedisURI;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -49,10 +50,31 @@ public record RedisSettings(boolean enabled, String url, Duration timeout, Strin
                 throw new InvalidSettingException("github.cache.redis-url", redact(url),
                         "not a valid URL (" + e.getReason() + ")");
             }
+            requireRedisUrl(url);
         }
         // a password kept out of the URL: Camel masks settings named *password* in its startup summary
         String password = source.get("github.cache.redis-password").filter(p -> !p.isBlank()).orElse(null);
         return new RedisSettings(store.equals("redis"), url, timeout, password);
+    }
+
+    /**
+     * Parses the URL as the Redis client will, so a database that is not a number or a port out of range is one
+     * line naming the setting at startup, not the client's stack trace. The client's reason may quote the URL:
+     * its user information is cut out of it.
+     */
+    static void requireRedisUrl(String url) {
+        try {
+            RedisURI.create(url);
+        } catch (RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            int at = url.indexOf('@');
+            int from = url.indexOf("//") + 2;
+            if (at > from) {
+                reason = reason.replace(url.substring(from, at), "***");
+            }
+            throw new InvalidSettingException("github.cache.redis-url", redact(url),
+                    "not a valid Redis URL (" + redact(reason) + "); expected redis://[user:password@]host:port/db");
+        }
     }
 
     /** The URL without its password, for logs and error messages. */

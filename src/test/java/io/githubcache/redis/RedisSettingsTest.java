@@ -45,4 +45,16 @@ class RedisSettingsTest {
         assertThatThrownBy(() -> load(Map.of("github.cache.redis-timeout", "0")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("github.cache.redis-timeout");
     }
+
+    @Test
+    void aUrlTheRedisClientCannotParseIsOneLineNamingTheSetting() {
+        for (String url : new String[] {"redis://127.0.0.1:22379/abc", "redis://127.0.0.1:99999/0",
+                "redis://user:pw-77@127.0.0.1:22379/abc", "redis://:pw-77@127.0.0.1:99999/0"}) {
+            assertThatThrownBy(() -> load(Map.of("github.cache.store", "redis", "github.cache.redis-url", url)))
+                    .as(url).isInstanceOf(InvalidSettingException.class)
+                    .hasMessageContaining("github.cache.redis-url").hasMessageContaining("GITHUB_CACHE_REDIS_URL")
+                    .hasMessageContaining("not a valid Redis URL").hasMessageNotContaining("pw-77")
+                    .hasNoCause();
+        }
+    }
 }
