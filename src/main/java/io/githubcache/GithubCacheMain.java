@@ -45,6 +45,13 @@ public final class GithubCacheMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(GithubCacheMain.class);
     public static final String ROUTES_PATTERN_KEY = "camel.main.routes-include-pattern";
+    /**
+     * Settings whose values Camel's startup "Auto-configuration summary" shows as {@code xxxxxx}. Camel masks a key
+     * whose last segment, lower-cased without dashes, is one of its own words ({@code password}, {@code secret}...)
+     * or a substring of this list (CamelContextHelper.containsSensitive in 4.18): {@code redis-password} is neither
+     * on its own, and a Redis URL may carry a password. The redacted URL is logged when the Redis tier starts.
+     */
+    static final String SENSITIVE_SETTINGS = "redispassword,redisurl";
 
     private final Main main = new Main();
     private final Clock clock;
@@ -67,6 +74,7 @@ public final class GithubCacheMain {
         System.getProperties().putIfAbsent(VERTX_DNS_RESOLVER_OFF, "true");
         this.clock = clock;
         main.addInitialProperty(ROUTES_PATTERN_KEY, defaultRoutesPattern());
+        main.configure().setAdditionalSensitiveKeywords(SENSITIVE_SETTINGS);
         overrides.forEach(main::addOverrideProperty);
         main.addMainListener(new MainListenerSupport() {
             @Override

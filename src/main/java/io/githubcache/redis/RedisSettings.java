@@ -13,7 +13,7 @@ import java.util.Locale;
  * Which store sits under the memory tier ({@code github.cache.store}: {@code disk}, the default, or
  * {@code redis}) and, for Redis, where it is ({@code github.cache.redis-url}) and how long any one call to it
  * may take ({@code github.cache.redis-timeout}); optionally the password apart from the URL
- * ({@code github.cache.redis-password}, which Camel's startup summary masks).
+ * ({@code github.cache.redis-password}; Camel's startup summary masks both, see GithubCacheMain.SENSITIVE_SETTINGS).
  */
 public record RedisSettings(boolean enabled, String url, Duration timeout, String password) {
 
@@ -52,7 +52,7 @@ public record RedisSettings(boolean enabled, String url, Duration timeout, Strin
             }
             requireRedisUrl(url);
         }
-        // a password kept out of the URL: Camel masks settings named *password* in its startup summary
+        // a password kept out of the URL (Camel's startup summary masks it: GithubCacheMain.SENSITIVE_SETTINGS)
         String password = source.get("github.cache.redis-password").filter(p -> !p.isBlank()).orElse(null);
         return new RedisSettings(store.equals("redis"), url, timeout, password);
     }
