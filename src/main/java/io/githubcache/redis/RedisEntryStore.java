@@ -73,6 +73,9 @@ public final class RedisEntryStore implements EntryStore {
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
     private volatile boolean up;
     private volatile boolean closed;
+    /** Whether the WARN for a Redis unusable since startup was logged (guarded by probeOnce's monitor). */
+    private boolean unavailableLogged;
+    private boolean everUp;
     private volatile Consumer<String> fillListener = k -> {
     };
 
@@ -160,12 +163,34 @@ public final class RedisEntryStore implements EntryStore {
             connection.sync().ping();
             if (!up) {
                 up = true;
+                everUp = true;
                 LOG.info("Redis at {} is available: the shared cache tier is in use", redactedUrl);
             }
         } catch (RuntimeException e) {
             up = false;
-            LOG.debug("Redis at {} not available yet: {}", redactedUrl, e.toString());
+            if (!everUp && !unavailableLogged) {
+                // once: a wrong password, database or host at startup shows in the log, not only in health
+                unavailableLogged = true;
+                LOG.warn("Redis at {} failed ({}); serving from the memory tier and upstream until it answers",
+                        redactedUrl, withoutPassword(describe(e)));
+            } else {
+                LOG.debug("Redis at {} not available yet: {}", redactedUrl, e.toString());
+            }
         }
+    }
+
+    /** The exception and, when it differs, its root cause: the connect failure alone rarely says why. */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.toString() : e + ", caused by " + root;
+    }
+
+    private String withoutPassword(String text) {
+        char[] password = uri.getPassword();
+        return password == null || password.length == 0 ? text : text.replace(new String(password), "***");
     }
 
     /** Runs one bounded Redis call; on failure opens the circuit and returns {@code fallback}. */

@@ -20,9 +20,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The Redis tier against a real redis-server: format, lifetime, versioning, and never failing the caller. */
 class RedisEntryStoreTest {
@@ -183,6 +188,47 @@ class RedisEntryStoreTest {
                 assertThat(store.entryCount()).isEqualTo(1);
             }
         }
+    }
+
+    @Test
+    void redisUnusableFromStartupIsOneWarningWithoutThePassword() throws Exception {
+        int refused = ProxyHarness.freePort();
+        try (RedisServer guarded = RedisServer.startNew()) {
+            RedisClient admin = RedisClient.create(guarded.url());
+            try (StatefulRedisConnection<String, String> c = admin.connect()) {
+                c.sync().configSet("requirepass", "right-pw");
+            } finally {
+                admin.shutdown();
+            }
+            for (String url : new String[] {"redis://:pw-SECRET@127.0.0.1:" + refused + "/0",
+                    guarded.url().replace("redis://", "redis://:pw-SECRET@"), // the wrong password
+                    server.url().replaceAll("/\\d+$", "") + "/99"}) { // no such database
+                assertOneWarningWithoutPassword(url);
+            }
+        }
+    }
+
+    private static void assertOneWarningWithoutPassword(String url) {
+        Logger logger = (Logger) LoggerFactory.getLogger(RedisEntryStore.class);
+        Level level = logger.getLevel();
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        logger.setLevel(Level.DEBUG);
+        try (RedisEntryStore store = store(url, Duration.ofHours(1))) {
+            // the probe keeps trying (at DEBUG) without another warning
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.list.stream()
+                    .filter(e -> e.getLevel() == Level.DEBUG).count() >= 3);
+            assertThat(store.isUp()).isFalse();
+        } finally {
+            logger.detachAppender(log);
+            logger.setLevel(level);
+        }
+        List<String> warnings = log.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(warnings).as(url).hasSize(1);
+        assertThat(warnings.get(0)).as(url).startsWith("Redis at ").contains("failed (")
+                .doesNotContain("pw-SECRET");
     }
 
     private static RedisServer startOn(int port) throws Exception {
