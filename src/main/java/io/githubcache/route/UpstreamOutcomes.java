@@ -184,7 +184,8 @@ public final class UpstreamOutcomes {
     }
 
     public static HeaderList errorHeaders() {
-        return HeaderList.of(List.of(new Header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")));
+        return HeaderList.of(List.of(new Header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8"),
+                new Header(HeaderNames.DATE, ProxyError.dateNow())));
     }
 
     private boolean serveStale(ProxyExchange px) {

@@ -195,6 +195,8 @@ class BadInputEndToEndTest extends StubbedProxyTest {
         assertThat(r.header("X-Github-Cache-Status")).isNotBlank();
         assertThat(r.header("Cache-Status")).startsWith("github-cache");
         assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
+        assertThat(java.time.ZonedDateTime.parse(r.header("Date"), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME))
+                .isCloseTo(java.time.ZonedDateTime.now(), org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.MINUTES));
         assertThat(r.raw()).doesNotContain("Exception").doesNotContain("at io.").doesNotContain("at org.");
     }
 
