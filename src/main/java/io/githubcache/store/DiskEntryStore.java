@@ -1262,7 +1262,14 @@ public final class DiskEntryStore implements EntryStore {
     private void replayJournal(Db d) {
         List<Journal.Entry> records;
         try {
-            records = journal.read();
+            Journal.Contents contents = journal.read();
+            records = contents.entries();
+            if (contents.damagedAt() >= 0) {
+                // not a crash's torn last write: a damaged record, and every later write is dropped with it
+                LOG.warn("disk cache: the journal has a damaged record at byte {}; replaying the {} writes before it "
+                        + "and dropping the {} bytes from there (their entries are fetched again when asked for)",
+                        contents.damagedAt(), records.size(), contents.ignoredBytes());
+            }
         } catch (IOException e) {
             LOG.warn("disk cache: cannot read the journal ({}); ignoring it", e.toString());
             records = List.of();

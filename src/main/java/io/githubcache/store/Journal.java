@@ -96,13 +96,23 @@ final class Journal implements AutoCloseable {
         return end;
     }
 
+    /**
+     * What {@link #read} found: the intact records from the start, and where reading stopped if a whole record
+     * there failed its checksum or format ({@code damagedAt}, else -1), as opposed to a record cut short, which
+     * is what a crash in the middle of a write leaves and needs no warning. Records after a damaged one are not
+     * applied: one of them may depend on it (a purge's removal after a put), so replaying around the gap could
+     * bring back an entry that was removed.
+     */
+    record Contents(List<Entry> entries, long damagedAt, long ignoredBytes) {
+    }
+
     /** Every intact record from the start, in order; stops at the first damaged one. */
-    List<Entry> read() throws IOException {
+    Contents read() throws IOException {
         FileChannel ch = channel();
         long size = ch.size();
         List<Entry> out = new ArrayList<>();
         if (size == 0) {
-            return out;
+            return new Contents(out, -1, 0);
         }
         if (size > Integer.MAX_VALUE) {
             size = Integer.MAX_VALUE;
@@ -117,7 +127,9 @@ final class Journal implements AutoCloseable {
             pos += n;
         }
         all.flip();
+        long damagedAt = -1;
         while (all.remaining() >= HEADER) {
+            int recordStart = all.position();
             int bodyLength = all.getInt();
             int expected = all.getInt();
             if (bodyLength < 5 || bodyLength > all.remaining()) {
@@ -127,11 +139,13 @@ final class Journal implements AutoCloseable {
             CRC32C crc = new CRC32C();
             crc.update(all.array(), start, bodyLength);
             if ((int) crc.getValue() != expected) {
+                damagedAt = recordStart;
                 break;
             }
             byte op = all.get();
             int keyLength = all.getInt();
             if (keyLength < 0 || keyLength > bodyLength - 5 || (op != PUT && op != REMOVE)) {
+                damagedAt = recordStart;
                 break;
             }
             String key = new String(all.array(), all.position(), keyLength, StandardCharsets.UTF_8);
@@ -141,11 +155,13 @@ final class Journal implements AutoCloseable {
                 value = new byte[start + bodyLength - all.position()];
                 all.get(value);
             } else if (all.position() != start + bodyLength) {
+                damagedAt = recordStart;
                 break;
             }
             out.add(new Entry(key, value));
         }
-        return out;
+        long ignored = damagedAt >= 0 ? all.limit() - damagedAt : 0;
+        return new Contents(out, damagedAt, ignored);
     }
 
     /** Empties the journal (after a commit made its records redundant). */
