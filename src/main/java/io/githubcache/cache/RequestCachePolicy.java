@@ -11,21 +11,61 @@ public final class RequestCachePolicy {
         LOOKUP,
         /** Skip the lookup but store the response ({@code Pragma}, as nginx's {@code proxy_cache_bypass}). */
         BYPASS_AND_STORE,
-        /** Forward as is and store nothing ({@code /rate_limit}, writes and other methods). */
+        /**
+         * Forward as is and store nothing ({@code /rate_limit}, writes and other methods, and reads whose query
+         * carries a credential).
+         */
         PASS
     }
 
+    /** Query parameters that carry a credential (GitHub's retired query-string authentication). */
+    private static final String[] CREDENTIAL_PARAMS = {"access_token", "client_secret"};
+
     public Decision decide(String method, String rawPath, HeaderList requestHeaders) {
+        return decide(method, rawPath, null, requestHeaders);
+    }
+
+    /** @param rawQuery the query without its {@code ?}, or null */
+    public Decision decide(String method, String rawPath, String rawQuery, HeaderList requestHeaders) {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return Decision.PASS;
         }
-        if (isRateLimit(rawPath)) {
+        if (isRateLimit(rawPath) || carriesCredential(rawQuery)) {
             return Decision.PASS;
         }
         if (requestHeaders.contains(HeaderNames.PRAGMA)) {
             return Decision.BYPASS_AND_STORE;
         }
         return Decision.LOOKUP;
+    }
+
+    /**
+     * Whether the query has an {@code access_token} or {@code client_secret} parameter (any case). The cache key
+     * holds the raw target, and the disk tier and Redis keep keys as they are (purges match them by path), so
+     * such a request is passed and never stored: no credential reaches the disk or a shared store, and no
+     * answer is partitioned by a secret the key would only hold in clear. GitHub no longer accepts these
+     * parameters for authentication, so nothing is lost that a client could rely on.
+     */
+    public static boolean carriesCredential(String rawQuery) {
+        if (rawQuery == null) {
+            return false;
+        }
+        int start = 0;
+        while (start < rawQuery.length()) {
+            for (String name : CREDENTIAL_PARAMS) {
+                int end = start + name.length();
+                if (rawQuery.regionMatches(true, start, name, 0, name.length())
+                        && (end == rawQuery.length() || rawQuery.charAt(end) == '=' || rawQuery.charAt(end) == '&')) {
+                    return true;
+                }
+            }
+            int amp = rawQuery.indexOf('&', start);
+            if (amp < 0) {
+                break;
+            }
+            start = amp + 1;
+        }
+        return false;
     }
 
     /** {@code /rate_limit} must always show live numbers, whatever the query. */

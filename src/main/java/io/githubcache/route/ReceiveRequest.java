@@ -39,7 +39,7 @@ public final class ReceiveRequest implements Processor {
 
     /** The cache decision and key of a request whose route is set; the event-loop hit path uses it too. */
     static void classify(ProxyExchange px, CacheServices services) {
-        px.decision(services.requestPolicy().decide(px.method(), px.rawPath(), px.requestHeaders()));
+        px.decision(services.requestPolicy().decide(px.method(), px.rawPath(), px.rawQuery(), px.requestHeaders()));
         px.key(services.keys().keyFor(px.upstreamBase(), px.rawTarget(), px.requestHeaders()));
     }
 

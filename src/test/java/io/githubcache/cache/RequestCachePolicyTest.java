@@ -51,6 +51,21 @@ class RequestCachePolicyTest {
         assertThat(policy.decide("GET", path, HeaderList.empty())).isEqualTo(Decision.LOOKUP);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"access_token=ghp_x", "a=1&access_token=ghp_x", "ACCESS_TOKEN=x&b=2", "client_secret=s",
+            "client_id=c&client_secret=s", "access_token", "x=1&access_token&y=2"})
+    void readsWithACredentialInTheQueryPass(String query) {
+        assertThat(policy.decide("GET", "/repos/o/r", query, HeaderList.empty())).isEqualTo(Decision.PASS);
+        assertThat(policy.decide("GET", "/repos/o/r", query, pragma("no-cache"))).isEqualTo(Decision.PASS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"page=2", "my_access_token=x", "access_tokens=x", "q=access_token%3Dx", "client_id=c",
+            "per_page=100&sort=access_token", ""})
+    void queriesWithoutACredentialAreLookedUp(String query) {
+        assertThat(policy.decide("GET", "/repos/o/r", query, HeaderList.empty())).isEqualTo(Decision.LOOKUP);
+    }
+
     @Test
     void isRateLimitHandlesTrailingSlashes() {
         assertThat(RequestCachePolicy.isRateLimit("/rate_limit/")).isTrue();

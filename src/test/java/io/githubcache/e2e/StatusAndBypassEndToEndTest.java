@@ -137,6 +137,20 @@ class StatusAndBypassEndToEndTest extends StubbedProxyTest {
         assertThat(upstream.received()).allMatch(r -> r.rawUri().equals(target));
     }
 
+    /** A credential in the query would otherwise sit in clear in the cache key, on disk and in Redis. */
+    @Test
+    void readsWithACredentialInTheQueryAreForwardedAndNeverStored() throws Exception {
+        String target = "/repos/o/cred?page=2&access_token=ghp_QUERYSECRET";
+        for (int i = 1; i <= 2; i++) {
+            HttpResponse<byte[]> r = proxy.get(target);
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(status(r)).isEqualTo("BYPASS");
+            assertThat(upstream.count("/repos/o/cred")).isEqualTo(i);
+        }
+        assertThat(proxy.app().services().cache().store().removeIf(k -> k.contains("QUERYSECRET"))).isZero();
+    }
+
     @ParameterizedTest(name = "one Link line: {0}")
     @ValueSource(booleans = {true, false})
     void everyUpstreamUrlInLinkIsRewrittenToTheProxyByDefault(boolean oneLine) throws Exception {
