@@ -169,8 +169,10 @@ public final class RedisEntryStore implements EntryStore {
         } catch (RuntimeException e) {
             up = false;
             if (!everUp && !unavailableLogged) {
-                // once: a wrong password, database or host at startup shows in the log, not only in health
+                // once: a wrong password, database or host at startup shows in the log and in the error counter
+                // (what the README says to alert on), not only in health; later probes are not calls that failed
                 unavailableLogged = true;
+                errors.incrementAndGet();
                 LOG.warn("Redis at {} failed ({}); serving from the memory tier and upstream until it answers",
                         redactedUrl, withoutPassword(describe(e)));
             } else {

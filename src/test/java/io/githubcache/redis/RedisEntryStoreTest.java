@@ -220,6 +220,7 @@ class RedisEntryStoreTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> log.list.stream()
                     .filter(e -> e.getLevel() == Level.DEBUG).count() >= 3);
             assertThat(store.isUp()).isFalse();
+            assertThat(store.errors()).as("counted once, as the warning").isEqualTo(1);
         } finally {
             logger.detachAppender(log);
             logger.setLevel(level);
