@@ -1,5 +1,8 @@
 package io.githubcache.cache;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,8 +12,22 @@ import java.util.Optional;
  */
 public final class HttpCache {
 
+    /**
+     * How long a write's invalidation is remembered for the reads that were in flight upstream when it happened:
+     * longer than any fill lasts (the upstream timeout bounds it; ten minutes is beyond any sane setting).
+     */
+    static final Duration WRITE_MEMORY = Duration.ofMinutes(10);
+
     private final EntryStore store;
     private final VaryPolicy varyPolicy = new VaryPolicy();
+    /**
+     * Partition prefix + path to the {@link System#nanoTime()} of its last invalidation by a write. A read sent
+     * upstream before a write succeeded may come back after it with the old state; storing that answer would undo
+     * the invalidation for a whole TTL (the writer would not read its own write), so such a fill is answered but
+     * not stored. Bounded in time and size: a forgotten record only reopens that narrow race.
+     */
+    private final Cache<String, Long> invalidatedAt = Caffeine.newBuilder()
+            .expireAfterWrite(WRITE_MEMORY).maximumSize(100_000).build();
 
     public HttpCache(EntryStore store) {
         this.store = store;
@@ -62,6 +79,28 @@ public final class HttpCache {
     }
 
     /**
+     * As {@link #store} for the answer to an upstream request sent at {@code sentNanos} ({@link System#nanoTime()}):
+     * false, and nothing stored, when a write invalidated its path since then.
+     */
+    public boolean store(CacheKey key, HeaderList requestHeaders, CachedResponse response, long sentNanos) {
+        return !invalidatedSince(key, sentNanos) && save(key, requestHeaders, response, false);
+    }
+
+    /** As {@link #refresh} for a revalidation sent at {@code sentNanos}; see {@link #store(CacheKey, HeaderList, CachedResponse, long)}. */
+    public boolean refresh(CacheKey key, HeaderList requestHeaders, CachedResponse response, long sentNanos) {
+        return !invalidatedSince(key, sentNanos) && save(key, requestHeaders, response, true);
+    }
+
+    private boolean invalidatedSince(CacheKey key, long sentNanos) {
+        Long at = invalidatedAt.getIfPresent(pathKey(key.partitionPrefix(), key.path()));
+        return at != null && at - sentNanos >= 0;
+    }
+
+    private static String pathKey(String partitionPrefix, String rawPath) {
+        return partitionPrefix + '\n' + rawPath;
+    }
+
+    /**
      * As {@link #store} for an entry a {@code 304} refreshed (same body, new headers and lifetime): the disk tier
      * may write it with its next flush instead of at once ({@link EntryStore#refresh}).
      */
@@ -98,6 +137,8 @@ public final class HttpCache {
      */
     public int invalidatePath(String upstream, String partition, String rawPath) {
         String prefix = CacheKey.partitionPrefix(upstream, partition);
+        // recorded first: a fill that stores between this and the removal is removed with the rest
+        invalidatedAt.put(pathKey(prefix, rawPath), System.nanoTime());
         return store.removeIf(prefix, k -> pathOf(k).equals(rawPath));
     }
 

@@ -62,7 +62,8 @@ public final class UpstreamOutcomes {
             HeaderList merged = entry.headers().updatedWith(up.headers(), KEEP_ON_304);
             Duration life = services.responsePolicy().lifetimeAfterRevalidation(entry.status());
             CachedResponse refreshed = entry.withHeadersAndLifetime(merged, now, now.plus(life));
-            boolean stored = px.mayStore() && services.cache().refresh(px.key(), px.requestHeaders(), refreshed);
+            boolean stored = px.mayStore() && services.cache().refresh(px.key(), px.requestHeaders(), refreshed,
+                    px.upstreamStartNanos());
             px.stored(stored);
             px.status(CacheStatus.REVALIDATED);
             px.respondWith(refreshed, true);
@@ -96,7 +97,7 @@ public final class UpstreamOutcomes {
                     now.plus(life.orElse(Duration.ZERO)));
             boolean stored = false;
             if (toStore) {
-                stored = services.cache().store(px.key(), px.requestHeaders(), response);
+                stored = services.cache().store(px.key(), px.requestHeaders(), response, px.upstreamStartNanos());
             }
             px.stored(stored);
             px.respondWith(response, false);

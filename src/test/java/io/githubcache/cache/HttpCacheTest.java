@@ -190,6 +190,24 @@ class HttpCacheTest {
         assertThat(cache.lookup(key(P1, "/a"), HeaderList.empty())).isNotNull();
     }
 
+    /** A read sent upstream before a write invalidated its path is answered but not stored (nor refreshed). */
+    @Test
+    void aFillSentBeforeAWriteInvalidatedItsPathIsNotStored() {
+        long sentBefore = System.nanoTime();
+        cache.invalidatePath(UP, P1, "/repos/o/r");
+        long sentAfter = System.nanoTime();
+
+        assertThat(cache.store(key(P1, "/repos/o/r?page=2"), HeaderList.empty(), response("old"), sentBefore)).isFalse();
+        assertThat(cache.refresh(key(P1, "/repos/o/r"), HeaderList.empty(), response("old"), sentBefore)).isFalse();
+        assertThat(cache.lookup(key(P1, "/repos/o/r?page=2"), HeaderList.empty())).isNull();
+        assertThat(cache.lookup(key(P1, "/repos/o/r"), HeaderList.empty())).isNull();
+        // sent after the write; or another partition or path: stored as usual
+        assertThat(cache.store(key(P1, "/repos/o/r"), HeaderList.empty(), response("new"), sentAfter)).isTrue();
+        assertThat(cache.store(key(P2, "/repos/o/r"), HeaderList.empty(), response("p2"), sentBefore)).isTrue();
+        assertThat(cache.store(key(P1, "/repos/o/r/issues"), HeaderList.empty(), response("sub"), sentBefore)).isTrue();
+        assertThat(cache.lookup(key(P1, "/repos/o/r"), HeaderList.empty())).isNotNull();
+    }
+
     @Test
     void matchesVariantComparesTheSelectingHeadersOfBothRequests() {
         CachedResponse r = response("x", "Vary", "Cookie");

@@ -80,6 +80,7 @@ public final class UpstreamStub implements AutoCloseable {
     private volatile boolean varyTwoLines = true;
     private volatile String vary = null;
     private volatile CountDownLatch gate = null;
+    private final Map<String, CountDownLatch> heldReads = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile CountDownLatch hangRelease = new CountDownLatch(1);
     private final AtomicInteger entered = new AtomicInteger();
 
@@ -155,6 +156,18 @@ public final class UpstreamStub implements AutoCloseable {
         return entered.get();
     }
 
+    /** Holds the GETs of one path (not its writes) until {@link #releaseReads}: a read in flight across a write. */
+    public void holdReads(String path) {
+        heldReads.put(path, new CountDownLatch(1));
+    }
+
+    public void releaseReads(String path) {
+        CountDownLatch held = heldReads.remove(path);
+        if (held != null) {
+            held.countDown();
+        }
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         byte[] reqBody = ex.getRequestBody().readAllBytes();
         received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().toString().isEmpty() ? "/" : rawUri(ex),
@@ -164,6 +177,10 @@ public final class UpstreamStub implements AutoCloseable {
             CountDownLatch g = gate;
             if (g != null) {
                 g.await(60, TimeUnit.SECONDS);
+            }
+            CountDownLatch held = heldReads.get(ex.getRequestURI().getRawPath());
+            if (held != null && ex.getRequestMethod().equals("GET")) {
+                held.await(60, TimeUnit.SECONDS);
             }
             switch (failure) {
                 case STATUS_500 -> { send(ex, 500, "{\"message\":\"Server Error\"}"); return; }
