@@ -63,8 +63,9 @@ public final class JarProcess implements AutoCloseable {
         Path out = dir.resolve(base + ".stdout.log");
         Path err = dir.resolve(base + ".stderr.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
-                jar.toString())
+        // Vert.x's cache dir (the management server) under target/ too: a killed process cannot remove it
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dvertx.cacheDirBase=" + dir.resolve(base + "-vertx-cache"), "-jar", jar.toString())
                 .directory(projectRoot().toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());

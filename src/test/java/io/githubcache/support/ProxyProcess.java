@@ -38,6 +38,9 @@ public final class ProxyProcess implements AutoCloseable {
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Xmx256m");
+        // Vert.x (the management server) makes a cache dir under the system's temp dir and removes it on a clean
+        // stop only: a process this class kills -9 left one in /tmp per run
+        cmd.add("-Dvertx.cacheDirBase=" + dir.resolve("vertx-cache"));
         cmd.addAll(launch);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(dir.toFile())
