@@ -11,7 +11,11 @@ import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
 import org.apache.camel.component.netty.http.NettyHttpMessage;
 
-/** The upstream's answer, read from the producer's message with header lines in their original order. */
+/**
+ * The upstream's answer, read from the producer's message with header lines in their original order. One without
+ * a {@code Date} gets one for the time it arrived (RFC 9110 section 6.6.1: a recipient with a clock that caches or
+ * forwards such a response must add it); GitHub always sends one.
+ */
 public record UpstreamResponse(int status, HeaderList headers, byte[] body) {
 
     public static UpstreamResponse read(Exchange exchange) {
@@ -40,6 +44,10 @@ public record UpstreamResponse(int status, HeaderList headers, byte[] body) {
             }
         }
         byte[] body = msg.getBody(byte[].class);
-        return new UpstreamResponse(status, lines.build(), body == null ? new byte[0] : body);
+        HeaderList headers = lines.build();
+        if (!headers.contains(HeaderNames.DATE)) {
+            headers = headers.with(HeaderNames.DATE, io.githubcache.http.ProxyError.dateNow());
+        }
+        return new UpstreamResponse(status, headers, body == null ? new byte[0] : body);
     }
 }

@@ -245,6 +245,26 @@ class ProxyingEndToEndTest extends StubbedProxyTest {
         }
     }
 
+    /** RFC 9110 section 6.6.1: a response cached or forwarded without Date gets the time it was received. */
+    @Test
+    void anUpstreamAnswerWithoutDateGetsOneThatTheCachedCopyKeeps() throws Exception {
+        String json = "{\"id\":1}";
+        String raw = "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nETag: \"e1\"\r\n"
+                + "Content-Length: " + json.length() + "\r\nConnection: close\r\n\r\n" + json;
+        try (RawUpstream upstream = new RawUpstream(raw); ProxyHarness p = ProxyHarness.start(upstream.url())) {
+            HttpResponse<byte[]> miss = p.get("/repos/o/no-date");
+            HttpResponse<byte[]> hit = p.get("/repos/o/no-date");
+
+            String date = miss.headers().firstValue("Date").orElseThrow();
+            assertThat(java.time.ZonedDateTime.parse(date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME))
+                    .isCloseTo(java.time.ZonedDateTime.now(),
+                            org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.MINUTES));
+            assertThat(ProxyHarness.status(hit)).isEqualTo("HIT");
+            assertThat(hit.headers().allValues("Date")).containsExactly(date);
+            assertThat(upstream.count()).isEqualTo(1);
+        }
+    }
+
     /** The head of the next response on {@code in}, or null if the connection closed first. */
     private static String readHead(java.io.InputStream in) throws java.io.IOException {
         StringBuilder head = new StringBuilder();
