@@ -29,14 +29,6 @@ public record ProxyError(int status, String message) {
         return new ProxyError(504, "Gateway Timeout: the upstream did not answer in time");
     }
 
-    /**
-     * The {@code Date} of an answer made now (IMF-fixdate, RFC 9110 section 6.6.1): an origin server with a
-     * clock must send one, and the proxy is the origin of its own errors. Not for the hot path (it formats).
-     */
-    public static String dateNow() {
-        return io.netty.handler.codec.DateFormatter.format(new java.util.Date());
-    }
-
     public byte[] body() {
         ObjectNode node = JSON.createObjectNode();
         node.put("message", message);

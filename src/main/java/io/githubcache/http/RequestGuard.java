@@ -287,7 +287,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
             String... extraHeaderPairs) {
         HeaderList.Builder b = HeaderList.builder(4 + extraHeaderPairs.length / 2)
                 .add(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
-                .add(HeaderNames.DATE, ProxyError.dateNow())
+                .add(HeaderNames.DATE, HttpDate.now())
                 .add(HeaderNames.X_GITHUB_CACHE_STATUS, StatusHeaders.REJECTED_STATUS.headerValue())
                 .add(HeaderNames.CACHE_STATUS, StatusHeaders.rejectedCacheStatus());
         for (int i = 0; i + 1 < extraHeaderPairs.length; i += 2) {

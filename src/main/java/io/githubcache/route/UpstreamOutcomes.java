@@ -9,6 +9,7 @@ import io.githubcache.cache.HeaderList;
 import io.githubcache.cache.RequestCachePolicy;
 import io.githubcache.http.HeaderNameSet;
 import io.githubcache.http.HeaderNames;
+import io.githubcache.http.HttpDate;
 import io.githubcache.http.OutgoingRequest;
 import io.githubcache.http.ProxyError;
 import io.netty.channel.ConnectTimeoutException;
@@ -186,7 +187,7 @@ public final class UpstreamOutcomes {
 
     public static HeaderList errorHeaders() {
         return HeaderList.of(List.of(new Header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8"),
-                new Header(HeaderNames.DATE, ProxyError.dateNow())));
+                new Header(HeaderNames.DATE, HttpDate.now())));
     }
 
     private boolean serveStale(ProxyExchange px) {

@@ -3,6 +3,7 @@ package io.githubcache.route;
 import io.githubcache.cache.HeaderList;
 import io.githubcache.http.HeaderNameSet;
 import io.githubcache.http.HeaderNames;
+import io.githubcache.http.HttpDate;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ public record UpstreamResponse(int status, HeaderList headers, byte[] body) {
         byte[] body = msg.getBody(byte[].class);
         HeaderList headers = lines.build();
         if (!headers.contains(HeaderNames.DATE)) {
-            headers = headers.with(HeaderNames.DATE, io.githubcache.http.ProxyError.dateNow());
+            headers = headers.with(HeaderNames.DATE, HttpDate.now());
         }
         return new UpstreamResponse(status, headers, body == null ? new byte[0] : body);
     }
