@@ -1396,9 +1396,7 @@ public final class DiskEntryStore implements EntryStore {
         for (String name : List.of(FILE_NAME, Journal.FILE_NAME, LOCK_FILE)) {
             Path f = dir.resolve(name);
             if (Files.exists(f) && !writable.test(f)) {
-                throw new InvalidSettingException(DIR_SETTING, dir.toString(), "the cache file " + f
-                        + " is not writable by this process; give it (and the directory) to the user the proxy"
-                        + " runs as, or use another directory");
+                throw notWritable(dir, f, "is not writable by this process");
             }
         }
     }
@@ -1423,9 +1421,13 @@ public final class DiskEntryStore implements EntryStore {
     }
 
     private InvalidSettingException notWritable(Throwable cause) {
-        return new InvalidSettingException(DIR_SETTING, dir.toString(), "the cache file " + file
-                + " cannot be written by this process (" + cause + "); give it (and the directory) to the user the"
-                + " proxy runs as, or use another directory");
+        return notWritable(dir, file, "cannot be written by this process (" + cause + ")");
+    }
+
+    /** The startup line for a store file this process cannot write, and what to do about it. */
+    private static InvalidSettingException notWritable(Path dir, Path file, String problem) {
+        return new InvalidSettingException(DIR_SETTING, dir.toString(), "the cache file " + file + " " + problem
+                + "; give it (and the directory) to the user the proxy runs as, or use another directory");
     }
 
     private void prepareDirectory() {
