@@ -136,19 +136,19 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     public static final String ENCODER = "encoder";
 
     /**
-     * Swaps Camel's request decoder for {@link StrictRequestDecoder} with the same limits, and puts a read
-     * timeout in front of it, so idle or trickling clients cannot hold connections forever.
+     * Swaps Camel's request decoder for {@link StrictRequestDecoder} with the same limits (and the idle timeout
+     * as the longest a request head may take), and puts {@link ClientIdleTimeout} in front of it, so idle,
+     * trickling or never-reading clients cannot hold connections forever.
      */
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        if (idleTimeoutMillis > 0 && ctx.pipeline().get("githubCacheIdle") == null) {
-            ctx.pipeline().addFirst("githubCacheIdle", new io.netty.handler.timeout.ReadTimeoutHandler(
-                    idleTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS));
+        if (idleTimeoutMillis > 0 && ctx.pipeline().get(ClientIdleTimeout.NAME) == null) {
+            ctx.pipeline().addFirst(ClientIdleTimeout.NAME, new ClientIdleTimeout(idleTimeoutMillis));
         }
         ChannelHandler decoder = ctx.pipeline().get("decoder");
         if (decoder instanceof io.netty.handler.codec.http.HttpRequestDecoder && !(decoder instanceof StrictRequestDecoder)) {
             ctx.pipeline().replace("decoder", "decoder",
-                    new StrictRequestDecoder(maxInitialLineLength, maxHeaderSize, 8192));
+                    new StrictRequestDecoder(maxInitialLineLength, maxHeaderSize, 8192, idleTimeoutMillis));
         }
         if (decoder != null && ctx.pipeline().get(FirstByteCheck.NAME) == null) {
             ctx.pipeline().addBefore("decoder", FirstByteCheck.NAME, new FirstByteCheck());
@@ -275,8 +275,13 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     /** Bytes that are no HTTP/1 request at all ({@link FirstByteCheck}): a JSON 400, then the connection closes. */
     static void refuseUnreadable(ChannelHandlerContext ctx, String message) {
+        refuseUnread(ctx, new ProxyError(400, message));
+    }
+
+    /** A connection refused before a request could be read from it (no request known for the access log). */
+    static void refuseUnread(ChannelHandlerContext ctx, ProxyError error) {
         ctx.channel().attr(REJECTED).set(Boolean.TRUE);
-        reject(ctx, UNKNOWN_REQUEST, new ProxyError(400, message));
+        reject(ctx, UNKNOWN_REQUEST, error);
     }
 
     /**

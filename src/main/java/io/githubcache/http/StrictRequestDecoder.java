@@ -27,6 +27,11 @@ import java.util.List;
  *
  * <p>And a request line it cannot read becomes an {@link UnreadRequest} carrying that line, not Netty's
  * invented {@code GET /bad-request HTTP/1.0}, so the access log shows what the client sent.
+ *
+ * <p>A request head (request line and headers) must arrive within the client idle timeout of the read that
+ * brought its first bytes, or the connection is answered 408 and closed, as nginx's {@code client_header_timeout}
+ * does: a client trickling a byte a second never lets the idle timeout fire, and with a 16 KB header limit it
+ * could hold a connection (a file descriptor) for hours; a few thousand such clients took every descriptor.
  */
 public final class StrictRequestDecoder extends HttpRequestDecoder {
 
@@ -40,9 +45,50 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
     private boolean refused;
     /** The request line that could not be made a request, until {@link #createInvalidMessage} takes it. */
     private String unreadLine;
+    /** How long a request head may take from its first bytes, in nanoseconds; 0: no limit. */
+    private final long headTimeoutNanos;
+    /** Whether a request head was completed since the last read. */
+    private boolean headCompleted;
+    /** {@link System#nanoTime} of the read that left the first bytes of an unfinished head waiting, or 0. */
+    private long headSince;
 
     public StrictRequestDecoder(int maxInitialLineLength, int maxHeaderSize, int maxChunkSize) {
+        this(maxInitialLineLength, maxHeaderSize, maxChunkSize, 0);
+    }
+
+    /** @param headTimeoutMillis how long a request head may take to arrive from its first bytes; 0: no limit */
+    public StrictRequestDecoder(int maxInitialLineLength, int maxHeaderSize, int maxChunkSize, long headTimeoutMillis) {
         super(maxInitialLineLength, maxHeaderSize, maxChunkSize);
+        this.headTimeoutNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(headTimeoutMillis);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        super.channelRead(ctx, msg);
+        if (headTimeoutNanos == 0 || refused) {
+            return;
+        }
+        if (headCompleted) {
+            headCompleted = false;
+            headSince = 0;
+        }
+        if (inBody || !internalBuffer().isReadable()) {
+            headSince = 0; // no head is waiting for its end (only a normal read costs this much)
+            return;
+        }
+        long now = System.nanoTime();
+        if (headSince == 0) {
+            headSince = now;
+        } else if (headTimedOut(now, headSince, headTimeoutNanos)) {
+            refused = true;
+            internalBuffer().skipBytes(internalBuffer().readableBytes());
+            RequestGuard.refuseUnread(ctx, new ProxyError(408, "Request Timeout: the request headers took too long"));
+        }
+    }
+
+    /** Whether a head whose first bytes came at {@code since} has taken longer than {@code timeout} at {@code now}. */
+    static boolean headTimedOut(long now, long since, long timeout) {
+        return now - since > timeout;
     }
 
     @Override
@@ -63,6 +109,7 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
             Object msg = out.get(i);
             if (msg instanceof HttpRequest request) {
                 inBody = request.decoderResult().isSuccess();
+                headCompleted = true;
             }
             if (msg instanceof LastHttpContent) {
                 inBody = false;

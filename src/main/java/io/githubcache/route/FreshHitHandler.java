@@ -50,8 +50,11 @@ import org.slf4j.LoggerFactory;
  * itself: its exchanges are asynchronous, so a pipelined hit behind a miss used to be answered first (and with
  * {@code Connection: close} on the hit, the miss's answer was lost). Here a request that arrives while an
  * earlier one of the same connection is with the route waits, and reading from that connection pauses,
- * until the route has written its response. One instance per connection; all its methods run on that
- * connection's event loop.
+ * until the route has written its response. Requests wait the same way while the client does not take the
+ * answers already written (the connection's outbound buffer is above Netty's high-water mark): each answer
+ * waiting for the socket holds a copy of its body outside the heap, and one client pipelining requests for a
+ * large entry without reading filled that memory (800 MB) and stalled every other client. One instance per
+ * connection; all its methods run on that connection's event loop.
  */
 public final class FreshHitHandler extends ChannelDuplexHandler {
 
@@ -132,9 +135,10 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest request && (busy() || !waiting.isEmpty())) {
-            // a pipelined request behind one the route is still serving: it waits its turn, and the
-            // connection stops reading until the queue drains, so a client cannot pile up requests here
+        if (msg instanceof HttpRequest request && (busy() || !waiting.isEmpty() || !ctx.channel().isWritable())) {
+            // a pipelined request behind one the route is still serving, or behind answers the client has not
+            // taken yet: it waits its turn, and the connection stops reading until the queue drains, so a
+            // client cannot pile up requests here, nor answers in memory by sending requests and never reading
             waiting.add(request);
             ctx.channel().config().setAutoRead(false);
             return;
@@ -204,9 +208,24 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
         }
     }
 
-    /** Serves queued pipelined requests in order until one goes to the route or waits (or none is left). */
+    /**
+     * The client has taken enough of the answers written so far (Netty's outbound buffer is below its low-water
+     * mark again): the requests that waited for that are served.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && !busy() && !waiting.isEmpty()) {
+            next(ctx);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * Serves queued pipelined requests in order until one goes to the route or waits, or the client stops
+     * taking answers (or none is left).
+     */
     private void next(ChannelHandlerContext ctx) {
-        while (!busy() && !waiting.isEmpty() && ctx.channel().isActive()) {
+        while (!busy() && !waiting.isEmpty() && ctx.channel().isActive() && ctx.channel().isWritable()) {
             dispatch(ctx, waiting.poll());
         }
         if (waiting.isEmpty() && ctx.channel().isActive()) {

@@ -111,4 +111,35 @@ class StrictRequestDecoderTest {
         assertThat(request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)).isTrue();
         out.forEach(ReferenceCountUtil::release);
     }
+
+    @Test
+    void headTimesOutOnlyWhenItHasTakenLongerThanTheTimeout() {
+        long timeout = 4_000_000_000L;
+        assertThat(StrictRequestDecoder.headTimedOut(10_000_000_000L, 7_000_000_000L, timeout)).isFalse();
+        assertThat(StrictRequestDecoder.headTimedOut(11_000_000_000L, 7_000_000_000L, timeout)).isFalse();
+        assertThat(StrictRequestDecoder.headTimedOut(11_000_000_001L, 7_000_000_000L, timeout)).isTrue();
+        // nanoTime may be negative: only differences count
+        assertThat(StrictRequestDecoder.headTimedOut(-1_000_000_000L, -6_000_000_000L, timeout)).isTrue();
+    }
+
+    @Test
+    void requestsSplitAcrossReadsPassWithAHeadTimeout() {
+        EmbeddedChannel timed = new EmbeddedChannel(new StrictRequestDecoder(8256, 16 * 1024, 8192, 60_000));
+        try {
+            timed.writeInbound(Unpooled.copiedBuffer("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HT",
+                    StandardCharsets.ISO_8859_1));
+            timed.writeInbound(Unpooled.copiedBuffer("TP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.ISO_8859_1));
+            List<String> uris = new ArrayList<>();
+            for (Object msg; (msg = timed.readInbound()) != null; ) {
+                if (msg instanceof HttpRequest r) {
+                    uris.add(r.uri());
+                }
+                ReferenceCountUtil.release(msg);
+            }
+            assertThat(uris).containsExactly("/a", "/b");
+            assertThat(timed.isOpen()).isTrue();
+        } finally {
+            timed.finishAndReleaseAll();
+        }
+    }
 }
