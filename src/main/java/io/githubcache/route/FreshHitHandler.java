@@ -6,6 +6,7 @@ import io.githubcache.http.HeaderBlocks;
 import io.githubcache.http.HeaderNames;
 import io.githubcache.http.NettyResponses;
 import io.githubcache.http.OutgoingResponse;
+import io.githubcache.http.PacedBody;
 import io.githubcache.http.ProxyError;
 import io.githubcache.http.ProxyResponseEncoder;
 import io.githubcache.http.RequestGuard;
@@ -82,6 +83,8 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     private HeaderBlocks headerBlocks;
     /** The request of this connection waiting here for another request's revalidation, or null. */
     private Waiter waiter;
+    /** The large answer being written as the client takes it ({@link PacedBody}), or null. */
+    private PacedBody paced;
 
     /**
      * Set on the channel just before a request that already waited lock-timeout here goes to the route, so the
@@ -146,9 +149,12 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
         dispatch(ctx, msg);
     }
 
-    /** A request of this connection is with the route or waiting here: later ones queue behind it. */
+    /**
+     * A request of this connection is with the route or waiting here, or a large answer is still being written:
+     * later ones queue behind it.
+     */
     private boolean busy() {
-        return routed > 0 || waiter != null;
+        return routed > 0 || waiter != null || paced != null;
     }
 
     private void dispatch(ChannelHandlerContext ctx, Object msg) {
@@ -202,7 +208,15 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
         if (ended) {
             routed--;
         }
-        ctx.write(msg, promise);
+        if (msg instanceof FullHttpResponse full && paced == null && PacedBody.large(full)) {
+            // the rest, and the requests waiting behind it, when the client has taken enough
+            paced = new PacedBody(full, promise); // set first: Netty may call back during the writes
+            if (paced.start(ctx)) {
+                paced = null;
+            }
+        } else {
+            ctx.write(msg, promise);
+        }
         if (ended && !busy() && !waiting.isEmpty()) {
             ctx.executor().execute(() -> next(ctx));
         }
@@ -214,6 +228,9 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
      */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && paced != null && paced.resume(ctx)) {
+            paced = null;
+        }
         if (ctx.channel().isWritable() && !busy() && !waiting.isEmpty()) {
             next(ctx);
         }
@@ -245,6 +262,10 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     }
 
     private void releaseWaiting() {
+        if (paced != null) {
+            paced.abandon();
+            paced = null;
+        }
         HttpRequest r;
         while ((r = waiting.poll()) != null) {
             io.netty.util.ReferenceCountUtil.release(r);
@@ -362,10 +383,21 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     }
 
     /** Built as the route's binding builds it ({@link NettyResponses}). */
-    private static void send(ChannelHandlerContext ctx, HttpRequest request, OutgoingResponse out) {
+    private void send(ChannelHandlerContext ctx, HttpRequest request, OutgoingResponse out) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         FullHttpResponse response = NettyResponses.of(out.status(), out.encodedLines(), out.headers(), out.body(),
                 out.headContentLength(), keepAlive);
+        if (PacedBody.large(response)) {
+            ChannelPromise done = keepAlive ? ctx.voidPromise() : ctx.newPromise();
+            if (!keepAlive) {
+                done.addListener(ChannelFutureListener.CLOSE);
+            }
+            paced = new PacedBody(response, done); // set first: Netty may call back during the writes
+            if (paced.start(ctx)) {
+                paced = null;
+            }
+            return;
+        }
         if (keepAlive) {
             ctx.writeAndFlush(response, ctx.voidPromise());
         } else {

@@ -35,7 +35,6 @@ class ClientIdleTimeoutEndToEndTest {
     /** Effective idle timeout of these tests: max(1s, upstream-timeout + lock-timeout + 2s) = 4s. */
     private static final String[] SHORT_TIMEOUTS = {"github.cache.client-idle-timeout", "1s",
             "github.cache.upstream-timeout", "1s", "github.cache.lock-timeout", "1s"};
-    private static final int BIG = 2 * 1024 * 1024;
 
     @Test
     void silentConnectionIsClosedAfterTheIdleTimeout() throws Exception {
@@ -101,7 +100,7 @@ class ClientIdleTimeoutEndToEndTest {
             ManagementClient management = new ManagementClient(proxy.managementPort());
             String hits = "github_cache_requests_total{cache_status=\"HIT\",status_class=\"2xx\"}";
             int requests = 60;
-            pipelineBigRequests(upstream, proxy, client, requests);
+            pipelineBigRequests(upstream, proxy, client, BIG_PATH, requests);
 
             // before: all 60 answers (120 MB) were written at once into memory outside the heap
             Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
@@ -110,7 +109,7 @@ class ClientIdleTimeoutEndToEndTest {
             List<Integer> statuses = readResponses(new BufferedInputStream(client.getInputStream()), requests);
             assertThat(statuses).hasSize(requests).containsOnly(200);
             assertThat(management.scrape().value(hits)).isEqualTo(requests);
-            assertThat(upstream.count("/repos/o/big")).isEqualTo(1);
+            assertThat(upstream.count(BIG_PATH)).isEqualTo(1);
         }
     }
 
@@ -121,7 +120,7 @@ class ClientIdleTimeoutEndToEndTest {
                 ProxyHarness proxy = ProxyHarness.start(upstream.url(), SHORT_TIMEOUTS);
                 Socket client = new Socket()) {
             int requests = 10; // 20 MB taken at about 2.5 MB/s: about 8 s, twice the idle timeout
-            pipelineBigRequests(upstream, proxy, client, requests);
+            pipelineBigRequests(upstream, proxy, client, BIG_PATH, requests);
             Semaphore budget = new Semaphore(0);
             pace.scheduleAtFixedRate(() -> budget.release(256 * 1024), 0, 100, TimeUnit.MILLISECONDS);
             InputStream paced = new InputStream() {
@@ -157,28 +156,69 @@ class ClientIdleTimeoutEndToEndTest {
         }
     }
 
+    @Test
+    void clientsThatNeverReadHoldLittleMemoryOutsideTheHeap() throws Exception {
+        List<Socket> clients = new ArrayList<>();
+        try (UpstreamStub upstream = new UpstreamStub();
+                ProxyHarness proxy = ProxyHarness.start(upstream.url(), SHORT_TIMEOUTS)) {
+            ManagementClient management = new ManagementClient(proxy.managementPort());
+            String hits = "github_cache_requests_total{cache_status=\"HIT\",status_class=\"2xx\"}";
+            String direct = "jvm_buffer_memory_used_bytes{id=\"direct\"}";
+            int connections = 30;
+            cache(upstream, proxy, HUGE_PATH);
+            double before = management.scrape().value(direct); // the upstream client's pooled buffers
+            for (int i = 0; i < connections; i++) {
+                Socket client = new Socket();
+                clients.add(client);
+                pipelineBigRequests(upstream, proxy, client, HUGE_PATH, 1);
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> management.scrape().value(hits) >= connections);
+
+            // before: each answer was copied whole outside the heap, and what the kernel did not take (at least 2
+            // of its 6 MB) stayed there: 60 MB or more for 30 clients
+            assertThat(management.scrape().value(direct) - before).isLessThan(20.0 * 1024 * 1024);
+        } finally {
+            for (Socket c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    /** 2 MB answers. */
+    private static final String BIG_PATH = "/repos/o/big";
+    /** 6 MB answers: more than the kernel's send buffer (up to 4 MB here) takes for a client that does not read. */
+    private static final String HUGE_PATH = "/repos/o/huge";
+
     /**
-     * Caches a 2 MB answer at /repos/o/big, connects {@code client} with a 4 KB receive buffer (so the kernel
-     * holds little of what the client does not read) and sends {@code requests} pipelined GETs for it at once.
+     * Caches the answer at {@code path} ({@link #BIG_PATH} or {@link #HUGE_PATH}) on first use, connects
+     * {@code client} with a 4 KB receive buffer (so the kernel holds little of what the client does not read) and
+     * sends {@code requests} pipelined GETs for it at once.
      */
-    private static void pipelineBigRequests(UpstreamStub upstream, ProxyHarness proxy, Socket client, int requests)
-            throws Exception {
-        upstream.gzip(false);
-        upstream.canned("/repos/o/big", UpstreamStub.Canned.json(200, bigJson()));
-        assertThat(proxy.get("/repos/o/big").statusCode()).isEqualTo(200);
+    private static void pipelineBigRequests(UpstreamStub upstream, ProxyHarness proxy, Socket client, String path,
+            int requests) throws Exception {
+        cache(upstream, proxy, path);
         client.setReceiveBufferSize(4096);
         client.connect(new InetSocketAddress("127.0.0.1", proxy.port()));
         client.setSoTimeout(30_000);
-        client.getOutputStream().write("GET /repos/o/big HTTP/1.1\r\nHost: x\r\n\r\n".repeat(requests)
+        client.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").repeat(requests)
                 .getBytes(StandardCharsets.ISO_8859_1));
         client.getOutputStream().flush();
     }
 
-    /** A JSON document of about 2 MB that gzip cannot shrink much. */
-    private static String bigJson() {
+    /** Caches the answer at {@code path} unless it is already. */
+    private static void cache(UpstreamStub upstream, ProxyHarness proxy, String path) throws Exception {
+        if (upstream.count(path) == 0) {
+            upstream.gzip(false);
+            upstream.canned(path, UpstreamStub.Canned.json(200, json(path.equals(HUGE_PATH) ? 6 << 20 : 2 << 20)));
+            assertThat(proxy.get(path).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /** A JSON document of about {@code size} bytes that gzip cannot shrink much. */
+    private static String json(int size) {
         Random random = new Random(42);
-        StringBuilder b = new StringBuilder(BIG + 32).append("{\"blob\":\"");
-        while (b.length() < BIG) {
+        StringBuilder b = new StringBuilder(size + 32).append("{\"blob\":\"");
+        while (b.length() < size) {
             b.append(Long.toString(random.nextLong() & Long.MAX_VALUE, 36));
         }
         return b.append("\"}").toString();
