@@ -19,9 +19,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -72,9 +74,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bound: a put that takes the accounted bytes over the budget evicts least recently used entries in the
  * same change, so the bound holds after every put. The budget is {@link Tuning#liveBudgetPercent()} of
- * {@code max-disk}, leaving room for MVStore's copy-on-write overhead (old chunks, partly filled chunks),
- * which the flush task compacts a little at a time. Maintenance (every {@link Tuning#maintenancePeriod()},
- * off the request path) purges entries not used for {@code inactive}.
+ * {@code max-disk}, leaving room for MVStore's copy-on-write overhead (old chunks, partly filled chunks, dead
+ * chunks kept for {@link Tuning#retentionMs()}), which the flush task compacts a little at a time. Writes can
+ * outrun that (more written within the retention time than the room left): the flush that then finds the file
+ * over {@code max-disk} rewrites it ({@link #shrinkFile}), keeping the most recently used entries up to
+ * {@link #LOW_WATER_PERCENT}% of the budget in a dense copy ({@value #COMPACT_SUFFIX}) that replaces the file.
+ * So the file passes {@code max-disk} by at most what is committed between two flushes (the writes of about one
+ * {@link Tuning#flushPeriod()}), or, while a rewrite copies, by what is committed during the copy, with the
+ * copy (about 3/8 of {@code max-disk} with the defaults) beside it. Lookups and writes go on during a rewrite.
+ * Maintenance (every {@link Tuning#maintenancePeriod()}, off the request path) purges entries not used for
+ * {@code inactive}.
  *
  * <p>Damage: an entry whose bytes fail the codec's checks is a miss and is removed. A file MVStore cannot
  * open is renamed to {@code *.corrupt-<timestamp>} and the store starts empty. If MVStore fails while
@@ -98,6 +107,19 @@ public final class DiskEntryStore implements EntryStore {
     /** Bytes accounted per entry on top of value and keys: page and index overhead. */
     static final long ENTRY_OVERHEAD = 96;
     private static final int PURGE_BATCH = 1_000;
+    /** The copy a shrink writes beside the store file, renamed over it when complete. */
+    static final String COMPACT_SUFFIX = ".compact";
+    /**
+     * A shrink keeps the most recently used entries up to this share of the budget, so the new file has room to
+     * grow (about half of max-disk with the defaults) before a steady stream of writes takes it over again.
+     */
+    static final int LOW_WATER_PERCENT = 75;
+    /** Sorts after every LRU index key (they start with hex digits): a shrink keeping nothing. */
+    private static final String KEEP_NONE = "~";
+    /** Keys changed during a shrink's copy that are few enough to copy again under the lock, at the swap. */
+    private static final int CHANGES_COPIED_LOCKED = 1_024;
+    /** Rounds of copying changed keys again without the lock before the rest is copied under it. */
+    private static final int CATCH_UP_ROUNDS = 4;
     /** Most bytes of live pages one flush rewrites when compacting. */
     private static final int COMPACT_WRITE_LIMIT = 4 * 1024 * 1024;
     /** How long a refreshed entry's disk copy may stay behind before a flush writes the refresh. */
@@ -166,6 +188,8 @@ public final class DiskEntryStore implements EntryStore {
     private final Path file;
     private final long maxDisk;
     private final long budget;
+    /** What a shrink keeps of the entries' accounted bytes ({@link #LOW_WATER_PERCENT} of the budget). */
+    private final long lowWater;
     private final long inactiveMs;
     /** A key's access time is rewritten at most this often (see {@link TouchInterval}). */
     private final long touchIntervalMs;
@@ -196,6 +220,16 @@ public final class DiskEntryStore implements EntryStore {
     /** Keys the tier above served ({@link #touch}), applied by the next flush; counted to stay bounded. */
     private final ConcurrentLinkedQueue<String> touched = new ConcurrentLinkedQueue<>();
     private final AtomicInteger touchedCount = new AtomicInteger();
+    private final AtomicBoolean shrinking = new AtomicBoolean();
+    /** The file's size after the last shrink (written by the shrinking thread, which the flush runs on). */
+    private volatile long shrunkTo;
+    /** Bytes put into a shrink's copy since its last commit (the shrinking thread's own). */
+    private long copyUnsaved;
+    private final AtomicLong shrinks = new AtomicLong();
+    /** Keys changed while a shrink copies the file (guarded by the lock; null when none does). */
+    private Set<String> changedWhileShrinking;
+    /** Runs between a shrink's copy and its swap; tests use it to read and write meanwhile. */
+    private volatile Runnable afterShrinkCopy = () -> { };
 
     /** The maps of one open MVStore file. */
     private record Db(MVStore store, MVMap<String, byte[]> entries, MVMap<String, Long> atime,
@@ -218,6 +252,7 @@ public final class DiskEntryStore implements EntryStore {
         this.maxDisk = maxDiskBytes;
         this.budget = Math.max(1, maxDiskBytes / 100 * tuning.liveBudgetPercent()
                 + maxDiskBytes % 100 * tuning.liveBudgetPercent() / 100);
+        this.lowWater = budget / 100 * LOW_WATER_PERCENT + budget % 100 * LOW_WATER_PERCENT / 100;
         this.inactiveMs = inactive.toMillis();
         this.touchIntervalMs = Math.max(1, TouchInterval.forInactive(inactive).millis());
         this.clock = clock;
@@ -484,6 +519,9 @@ public final class DiskEntryStore implements EntryStore {
         try {
             data = d.entries.get(key);
         } catch (RuntimeException | AssertionError e) {
+            if (db != d && db != null) {
+                return doGet(key); // a shrink swapped the file under this read: read the new one
+            }
             damaged(d, key, e);
             return null;
         }
@@ -591,6 +629,9 @@ public final class DiskEntryStore implements EntryStore {
                 }
             }
         } catch (RuntimeException | AssertionError e) {
+            if (db != d && db != null) {
+                return doRemoveIf(prefix, keyFilter); // a shrink swapped the file under the scan: scan the new one
+            }
             failed(d, e, "scan");
             return 0;
         }
@@ -599,22 +640,27 @@ public final class DiskEntryStore implements EntryStore {
         }
         int removed = 0;
         long mine = 0;
+        boolean swapped = false;
         lock.lock();
         try {
-            if (db != d) {
-                return 0;
-            }
-            pendingRefreshes.dropIf(prefix, keyFilter);
-            for (String k : hits) {
-                if (removeLocked(d, k)) {
-                    removed++;
-                    mine = madeDurableLocked(d, k, null);
+            swapped = db != d;
+            if (!swapped) {
+                pendingRefreshes.dropIf(prefix, keyFilter);
+                for (String k : hits) {
+                    if (removeLocked(d, k)) {
+                        removed++;
+                        mine = madeDurableLocked(d, k, null);
+                    }
                 }
             }
         } catch (RuntimeException | AssertionError e) {
             failed(d, e, "removeIf");
         } finally {
             lock.unlock();
+        }
+        if (swapped) {
+            // a shrink swapped the file (or a failure replaced it) since the scan: scan the new one
+            return db == null ? 0 : doRemoveIf(prefix, keyFilter);
         }
         commitThrough(d, mine);
         return removed;
@@ -714,7 +760,10 @@ public final class DiskEntryStore implements EntryStore {
         }
     }
 
-    /** The configured bound, {@code github.cache.max-disk}: {@link #fileSize()} is kept below it. */
+    /**
+     * The configured bound, {@code github.cache.max-disk}: {@link #fileSize()} is brought below it by the flush that
+     * finds it over (see the class comment for how far it may pass it).
+     */
     public long maxBytes() {
         return maxDisk;
     }
@@ -756,6 +805,16 @@ public final class DiskEntryStore implements EntryStore {
         return info;
     }
 
+    /** How many times the file was rewritten for being over max-disk. */
+    long shrinks() {
+        return shrinks.get();
+    }
+
+    /** For tests: {@code hook} runs on the shrinking thread after the copy, before the new file replaces the old. */
+    void afterShrinkCopy(Runnable hook) {
+        afterShrinkCopy = hook;
+    }
+
     /** False while the store is failed (I/O error, damage) and answering every lookup with a miss. */
     public boolean isAvailable() {
         return db != null;
@@ -765,7 +824,7 @@ public final class DiskEntryStore implements EntryStore {
 
     /**
      * Rewrites the live pages of some sparse chunks, commits (making the journal redundant, so it is
-     * emptied) and fsyncs what was committed since the last flush.
+     * emptied), fsyncs what was committed since the last flush, and rewrites the file if it is over max-disk.
      */
     public void flush() {
         boolean interrupted = Thread.interrupted();
@@ -798,6 +857,13 @@ public final class DiskEntryStore implements EntryStore {
             }
             if (unsynced.getAndSet(false) && db == d) {
                 d.store.sync();
+            }
+            long size = fileSize();
+            if (db == d && size > maxDisk && (shrunkTo <= maxDisk || size > 2 * shrunkTo)) {
+                // MVStore's overhead outgrew the margin (sparse chunks, more writes within the retention time than
+                // the margin holds): rewrite the live data into a new file now, not at the next maintenance. A
+                // max-disk smaller than an empty store's file is not rewritten at every flush, only as it doubles.
+                shrinkFile(d);
             }
         } catch (RuntimeException | AssertionError e) {
             failed(d, e, "flush");
@@ -883,77 +949,210 @@ public final class DiskEntryStore implements EntryStore {
         try {
             purgeInactive(d);
             doFlush();
-            if (fileSize() > maxDisk) {
-                // MVStore's overhead outgrew the margin (sparse chunks, a burst of writes within the retention
-                // time): rewrite the live data into a new file
-                shrinkFile(d);
-            }
         } catch (RuntimeException | AssertionError e) {
             failed(d, e, "maintenance");
         }
     }
 
     /**
-     * Copies the live data into a new, dense file that replaces the store file, and reopens it. The tier
-     * answers misses meanwhile, and writers do not wait for it.
+     * Copies the most recently used entries, up to {@link #lowWater}, into a new, dense file that replaces the
+     * store file. Lookups and writes keep using the old file while it copies: the keys written, removed, evicted
+     * or touched meanwhile ({@link #changedWhileShrinking}) are copied again from it, the last few under the lock
+     * at the swap, so the new file has every change the old one had, and no lookup finds the tier empty. Runs on
+     * the thread that flushes; at most one at a time.
      */
     private void shrinkFile(Db d) {
-        long before = fileSize();
-        lock.lock();
-        try {
-            if (db != d) {
-                return;
-            }
-            commitLocked(d);
-            db = null;
-        } finally {
-            lock.unlock();
+        if (!shrinking.compareAndSet(false, true)) {
+            return;
         }
-        Path copy = dir.resolve(FILE_NAME + ".compact");
-        boolean copied = false;
+        long before = fileSize();
+        Path copy = dir.resolve(FILE_NAME + COMPACT_SUFFIX);
+        Db target = null;
         try {
-            Files.deleteIfExists(copy);
-            Db target = openStore(copy);
+            lock.lock();
             try {
-                copyMap(d.entries, target.entries);
-                copyMap(d.atime, target.atime);
-                copyMap(d.lru, target.lru);
-                copyMap(d.stats, target.stats);
-                target.store.commit();
-                target.store.sync();
+                if (db != d || closed) {
+                    return;
+                }
+                changedWhileShrinking = new HashSet<>();
+                copyUnsaved = 0;
             } finally {
-                target.store.close();
+                lock.unlock();
             }
-            copied = true;
+            Files.deleteIfExists(copy);
+            target = openStore(copy);
+            long bytes = copyRecent(d, target, shrinkCutoff(d));
+            afterShrinkCopy.run();
+            bytes += catchUp(d, target);
+            target.store.commit();
+            target.store.sync(); // the bulk, before the file is renamed into place; the rest syncs with the next flush
+            lock.lock();
+            try {
+                if (db != d || closed) {
+                    return;
+                }
+                bytes += copyChanged(d, target, changedWhileShrinking);
+                target.stats.put(BYTES_STAT, bytes);
+                target.store.commit();
+                long left = d.entries.sizeAsLong() - target.entries.sizeAsLong();
+                Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                db = target; // still open on the renamed file
+                target = null;
+                liveBytes = bytes;
+                commitLocked(db); // commits nothing more: marks every change committed and empties the journal
+                unsynced.set(true);
+                evictions.addAndGet(Math.max(0, left));
+            } finally {
+                changedWhileShrinking = null;
+                lock.unlock();
+            }
+            d.store.closeImmediately(); // a lookup that still reads it retries on the new file (doGet)
+            shrunkTo = fileSize();
+            shrinks.incrementAndGet();
+            LOG.info("disk cache: {} was over max-disk ({} bytes), now {} bytes", file, before, shrunkTo);
         } catch (IOException | RuntimeException | AssertionError e) {
             LOG.warn("disk cache: compacting {} failed, keeping it: {}", file, e.toString());
-        }
-        d.store.closeImmediately();
-        lock.lock();
-        try {
-            if (copied) {
-                Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-            if (closed) {
-                return;
-            }
-            Db fresh = openOrReset();
-            liveBytes = storedBytes(fresh);
-            db = fresh;
-            uncommittedBytes = 0;
-            LOG.info("disk cache: {} was over max-disk ({} bytes), now {} bytes", file, before, fileSize());
-        } catch (IOException | RuntimeException | AssertionError e) {
-            LOG.warn("disk cache: cannot reopen {} after compacting: {}", file, e.toString());
         } finally {
+            if (target != null) {
+                target.store.closeImmediately();
+                try {
+                    Files.deleteIfExists(copy);
+                } catch (IOException e) {
+                    LOG.warn("disk cache: cannot delete {}: {}", copy, e.toString());
+                }
+            }
+            lock.lock();
+            changedWhileShrinking = null;
             lock.unlock();
+            shrinking.set(false);
         }
     }
 
-    private static <V> void copyMap(MVMap<String, V> from, MVMap<String, V> to) {
-        Cursor<String, V> c = from.cursor(null);
+    /**
+     * The first LRU index key a shrink keeps: the least recently used entries above {@link #lowWater} are left
+     * behind, so the file it writes has room to grow before the next shrink. Null: keep all.
+     */
+    private String shrinkCutoff(Db d) {
+        long excess = liveBytes - lowWater;
+        if (excess <= 0) {
+            return null;
+        }
+        Cursor<String, Long> c = d.lru.cursor(null);
         while (c.hasNext()) {
             String k = c.next();
-            to.put(k, c.getValue());
+            if (excess <= 0) {
+                return k;
+            }
+            excess -= c.getValue();
+        }
+        return KEEP_NONE;
+    }
+
+    /** Copies the entries at or after {@code cutoff} in the LRU order, in key order; returns their bytes. */
+    private long copyRecent(Db d, Db target, String cutoff) {
+        // the cursor reads one version of the map: keep MVStore from reusing the chunks of its pages meanwhile,
+        // whatever the retention time, however long the copy takes
+        MVStore.TxCounter pin = d.store.registerVersionUsage();
+        try {
+            long bytes = 0;
+            Cursor<String, Long> c = d.atime.cursor(null);
+            while (c.hasNext()) {
+                String k = c.next();
+                String index = indexKey(c.getValue(), k);
+                if (cutoff != null && index.compareTo(cutoff) < 0) {
+                    continue;
+                }
+                Long size = d.lru.get(index);
+                byte[] data = d.entries.get(k);
+                if (size == null || data == null) {
+                    continue; // changed since the cursor read it: copied again before the swap
+                }
+                target.entries.put(k, data);
+                target.atime.put(k, c.getValue());
+                target.lru.put(index, size);
+                bytes += size;
+                copied(target, data.length);
+            }
+            return bytes;
+        } finally {
+            if (!d.store.isClosed()) {
+                d.store.deregisterVersionUsage(pin);
+            }
+        }
+    }
+
+    /**
+     * Commits the copy every {@link #EARLY_COMMIT_BYTES} (small chunks, as the writers commit, and a bounded heap),
+     * and with it the early commits of the writes meanwhile, which wait for this thread.
+     */
+    private void copied(Db target, int dataBytes) {
+        copyUnsaved += dataBytes;
+        if (copyUnsaved > EARLY_COMMIT_BYTES) {
+            target.store.commit();
+            copyUnsaved = 0;
+            commitIfLarge();
+        }
+    }
+
+    /**
+     * Copies the keys changed during the copy again, without the lock, until few enough are left to copy under it
+     * at the swap; returns the change in bytes.
+     */
+    private long catchUp(Db d, Db target) {
+        long bytes = 0;
+        for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
+            Set<String> changed;
+            lock.lock();
+            try {
+                if (changedWhileShrinking.size() <= CHANGES_COPIED_LOCKED) {
+                    return bytes;
+                }
+                changed = changedWhileShrinking;
+                changedWhileShrinking = new HashSet<>();
+            } finally {
+                lock.unlock();
+            }
+            bytes += copyChanged(d, target, changed); // a key changed while this runs is in the new set
+        }
+        return bytes;
+    }
+
+    /**
+     * Gives each key in {@code target} the state it has in {@code d} now; returns the change in bytes. Called
+     * with the lock held, or without it for keys that are copied again under it if they change meanwhile (their
+     * changes are recorded under the lock, so one made during this call is in the set the next call copies).
+     */
+    private long copyChanged(Db d, Db target, Set<String> keys) {
+        long bytes = 0;
+        for (String k : keys) {
+            Long was = target.atime.remove(k);
+            if (was != null) {
+                Long size = target.lru.remove(indexKey(was, k));
+                bytes -= size == null ? 0 : size;
+            }
+            target.entries.remove(k);
+            Long t = d.atime.get(k);
+            if (t == null) {
+                continue;
+            }
+            Long size = d.lru.get(indexKey(t, k));
+            byte[] data = d.entries.get(k);
+            if (size == null || data == null) {
+                continue;
+            }
+            target.entries.put(k, data);
+            target.atime.put(k, t);
+            target.lru.put(indexKey(t, k), size);
+            bytes += size;
+            copied(target, data.length);
+        }
+        return bytes;
+    }
+
+    /** Records a change for a shrink that is copying (lock held); a field check otherwise. */
+    private void changedLocked(String key) {
+        if (changedWhileShrinking != null) {
+            changedWhileShrinking.add(key);
         }
     }
 
@@ -1006,6 +1205,7 @@ public final class DiskEntryStore implements EntryStore {
      * changed; a new key is not first looked up for removal.
      */
     private void putLocked(Db d, String key, byte[] data, long size) {
+        changedLocked(key);
         if (size > budget) {
             removeLocked(d, key);
             return;
@@ -1041,6 +1241,7 @@ public final class DiskEntryStore implements EntryStore {
     }
 
     private boolean removeLocked(Db d, String key) {
+        changedLocked(key);
         Long t = d.atime.remove(key);
         byte[] old = d.entries.remove(key);
         if (t != null) {
@@ -1135,6 +1336,11 @@ public final class DiskEntryStore implements EntryStore {
     /** See {@link #EARLY_COMMIT_BYTES}; fsync is left to the next flush. */
     private void commitEarly() {
         earlyCommitQueued.set(false);
+        commitIfLarge();
+    }
+
+    /** Commits when more than {@link #EARLY_COMMIT_BYTES} wait (a queued early commit may then find nothing). */
+    private void commitIfLarge() {
         Db d = db;
         if (d == null) {
             return;
@@ -1176,6 +1382,7 @@ public final class DiskEntryStore implements EntryStore {
             liveBytes -= size;
         }
         String key = indexKey.substring(16);
+        changedLocked(key);
         Long t = d.atime.get(key);
         if (t != null && indexKey.equals(indexKey(t, key))) {
             d.atime.remove(key);
@@ -1213,6 +1420,7 @@ public final class DiskEntryStore implements EntryStore {
         if (t == null || t == now) {
             return;
         }
+        changedLocked(key);
         Long size = d.lru.remove(indexKey(t, key));
         if (size == null) {
             return;

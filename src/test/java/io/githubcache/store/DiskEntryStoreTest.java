@@ -8,11 +8,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.githubcache.cache.CachedResponse;
+import io.githubcache.cache.Stored;
 import io.githubcache.cache.VaryMarker;
 import io.githubcache.config.InvalidSettingException;
 import io.githubcache.support.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -545,5 +551,207 @@ class DiskEntryStoreTest {
         assertThat(got).isEqualTo(response(1, 100));
         assertThat(store.isAvailable()).isTrue();
         assertThat(store.get(key(2))).isEqualTo(response(2, 100));
+    }
+
+    /**
+     * The file's bound between maintenance runs: a flush that finds the file over max-disk shrinks it. With the
+     * default retention (10 s of wall-clock time) MVStore reuses no dead chunk during these tests, so the file grows
+     * with every commit, as under a write rate that outruns the retention time.
+     */
+    @Nested
+    class ShrinkingTheFile {
+
+        private static final long MAX_DISK = 4 * MB;
+        /** About 12 MB of answers, three times max-disk. */
+        private static final int WRITES = 6000;
+        private static final int SIZE = 2000;
+        private static final int PER_FLUSH = 100;
+        /** Small writes made during a shrink's copy. */
+        private static final int MANY = 1500;
+
+        @Test
+        void aFlushThatFindsTheFileOverMaxDiskShrinksItAndKeepsTheMostRecentlyUsed() {
+            DiskEntryStore store = store(MAX_DISK, MANUAL);
+            String hot = "hot";
+            store.put(hot, response(-1, SIZE));
+            long largest = 0;
+            for (int i = 0; i < WRITES; i++) {
+                store.put(key(i), response(i, SIZE));
+                if (i % PER_FLUSH == PER_FLUSH - 1) {
+                    clock.advance(Duration.ofMinutes(2)); // past the touch interval: the read below moves it up
+                    assertThat(store.get(hot)).isEqualTo(response(-1, SIZE));
+                    store.flush();
+                    largest = Math.max(largest, store.fileSize());
+                }
+            }
+
+            assertThat(largest).as("the file after each flush, never waiting for maintenance").isLessThanOrEqualTo(MAX_DISK);
+            assertThat(store.shrinks()).isGreaterThan(3);
+            assertThat(store.weightedSize()).isLessThanOrEqualTo(store.budget());
+            assertThat(Files.exists(dir.resolve(DiskEntryStore.FILE_NAME + ".compact"))).isFalse();
+            // the most recently used: the key read all along, and the last writes
+            assertThat(store.get(hot)).isEqualTo(response(-1, SIZE));
+            for (int i = WRITES - 300; i < WRITES; i++) {
+                assertThat(store.get(key(i))).isEqualTo(response(i, SIZE));
+            }
+            long entries = store.entryCount();
+            long bytes = store.weightedSize();
+            store.close();
+
+            DiskEntryStore reopened = store(MAX_DISK, MANUAL);
+            assertThat(reopened.entryCount()).isEqualTo(entries);
+            assertThat(reopened.weightedSize()).isEqualTo(bytes);
+            assertThat(reopened.get(key(WRITES - 1))).isEqualTo(response(WRITES - 1, SIZE));
+        }
+
+        @Test
+        void theBackgroundFlushShrinksTheFileLongBeforeMaintenance() {
+            DiskEntryStore store = store(MAX_DISK, new DiskEntryStore.Tuning(true, Duration.ofMillis(20), Duration.ofHours(1),
+                    10_000, 50, 80, DiskEntryStore.Durability.JOURNAL));
+            await().atMost(Duration.ofSeconds(20)).until(store::isAvailable);
+
+            for (int i = 0; i < WRITES; i++) {
+                store.put(key(i), response(i, SIZE));
+            }
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> store.fileSize() <= MAX_DISK);
+            assertThat(store.get(key(WRITES - 1))).isEqualTo(response(WRITES - 1, SIZE));
+        }
+        @Test
+        void whileAShrinkCopiesLookupsAndWritesUseTheOldFileAndTheNewOneGetsEveryChange() {
+            DiskEntryStore store = store(MAX_DISK, MANUAL);
+            AtomicInteger lastWritten = new AtomicInteger(-1);
+            AtomicBoolean copied = new AtomicBoolean();
+            List<Object> readDuring = new ArrayList<>();
+            AtomicLong entriesDuring = new AtomicLong();
+            AtomicBoolean availableDuring = new AtomicBoolean();
+            store.afterShrinkCopy(() -> {
+                if (copied.getAndSet(true)) {
+                    return;
+                }
+                int last = lastWritten.get();
+                clock.advance(Duration.ofMinutes(2)); // what follows is the most recent use, kept by the evictions it makes
+                readDuring.add(store.get(key(last)));
+                readDuring.add(store.get(key(last - 3)));
+                entriesDuring.set(store.entryCount());
+                availableDuring.set(store.isAvailable());
+                store.put("new", response(-2, SIZE));
+                store.remove(key(last));
+                store.put(key(last - 1), response(-3, SIZE));
+                store.removeIf(key(last - 2), k -> k.equals(key(last - 2)));
+                for (int i = 0; i < MANY; i++) { // more than are copied again under the lock at the swap
+                    store.put("many" + i, response(i, 10));
+                }
+            });
+            for (int i = 0; !copied.get(); i++) {
+                store.put(key(i), response(i, SIZE));
+                lastWritten.set(i);
+                if (i % PER_FLUSH == PER_FLUSH - 1) {
+                    store.flush();
+                }
+            }
+            int last = lastWritten.get();
+
+            assertThat(readDuring).as("lookups while the shrink copies")
+                    .containsExactly(response(last, SIZE), response(last - 3, SIZE));
+            assertThat(entriesDuring.get()).isGreaterThan(last / 10);
+            assertThat(availableDuring).isTrue();
+            // the writes made while it copied are in the new file
+            assertChanges(store, last);
+            assertThat(store.weightedSize()).as("the accounting of the new file")
+                    .isEqualTo(accountedBytes(store, last)).isLessThanOrEqualTo(store.budget());
+            long entries = store.entryCount();
+            store.close();
+
+            DiskEntryStore reopened = store(MAX_DISK, MANUAL);
+            assertChanges(reopened, last);
+            assertThat(reopened.entryCount()).isEqualTo(entries);
+            assertThat(reopened.weightedSize()).isEqualTo(accountedBytes(reopened, last));
+        }
+
+        @Test
+        void aLookupRacingTheShrinksNeverMissesAnEntryTheyKeep() throws Exception {
+            DiskEntryStore store = store(MAX_DISK, MANUAL);
+            String hot = "hot";
+            store.put(hot, response(-1, SIZE));
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong reads = new AtomicLong();
+            ConcurrentLinkedQueue<Object> wrong = new ConcurrentLinkedQueue<>();
+            ExecutorService reader = Executors.newSingleThreadExecutor();
+            Future<?> reading = reader.submit(() -> {
+                while (!stop.get()) {
+                    Object got = store.get(hot);
+                    if (!response(-1, SIZE).equals(got)) {
+                        wrong.add(String.valueOf(got));
+                    }
+                    reads.incrementAndGet();
+                }
+            });
+            try {
+                for (int i = 0; i < WRITES; i++) {
+                    store.put(key(i), response(i, SIZE));
+                    if (i % PER_FLUSH == PER_FLUSH - 1) {
+                        clock.advance(Duration.ofMinutes(2));
+                        store.touch(hot); // applied by the flush: the most recently used, whatever the reader's luck
+                        store.flush();
+                    }
+                }
+            } finally {
+                stop.set(true);
+                reading.get(30, TimeUnit.SECONDS);
+                reader.shutdown();
+            }
+
+            assertThat(store.shrinks()).as("the writes went through shrinks").isGreaterThan(3);
+            assertThat(reads.get()).isPositive();
+            assertThat(wrong).as("lookups of the entry kept by every shrink").isEmpty();
+        }
+
+        @Test
+        void aMaxDiskBelowAnEmptyStoresFileDoesNotRewriteItAtEveryFlush() throws Exception {
+            DiskEntryStore store = store(1024, MANUAL);
+            store.put("small", response(1, 10));
+            store.flush(); // over 1 KB: rewritten once
+            Object fileBefore = Files.readAttributes(store.file(), BasicFileAttributes.class).fileKey();
+
+            for (int i = 0; i < 3; i++) {
+                store.put("small", response(i, 10));
+                store.flush();
+            }
+
+            assertThat(store.fileSize()).isGreaterThan(1024);
+            assertThat(Files.readAttributes(store.file(), BasicFileAttributes.class).fileKey())
+                    .as("the same file, not a new copy per flush").isEqualTo(fileBefore);
+        }
+
+        private static void assertChanges(DiskEntryStore store, int last) {
+            assertThat(store.get("new")).isEqualTo(response(-2, SIZE));
+            assertThat(store.get(key(last))).isNull();
+            assertThat(store.get(key(last - 1))).isEqualTo(response(-3, SIZE));
+            assertThat(store.get(key(last - 2))).isNull();
+            assertThat(store.get(key(last - 3))).isEqualTo(response(last - 3, SIZE));
+            for (int i = 0; i < MANY; i++) {
+                assertThat(store.get("many" + i)).isEqualTo(response(i, 10));
+            }
+        }
+
+        /** The accounted bytes of every entry the test wrote that the store still has. */
+        private static long accountedBytes(DiskEntryStore store, int last) {
+            List<String> keys = new ArrayList<>(List.of("new"));
+            for (int i = 0; i <= last; i++) {
+                keys.add(key(i));
+            }
+            for (int i = 0; i < MANY; i++) {
+                keys.add("many" + i);
+            }
+            long bytes = 0;
+            for (String k : keys) {
+                Stored v = store.get(k);
+                if (v != null) {
+                    bytes += DiskEntryStore.accountedSize(k, EntryCodec.encode(k, v).length);
+                }
+            }
+            return bytes;
+        }
     }
 }
