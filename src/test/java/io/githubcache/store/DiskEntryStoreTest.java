@@ -708,6 +708,66 @@ class DiskEntryStoreTest {
         }
 
         @Test
+        void writersRacingBackgroundShrinksNeverSeeAnOldOrRemovedEntryComeBack() throws Exception {
+            DiskEntryStore store = store(MAX_DISK, new DiskEntryStore.Tuning(true, Duration.ofMillis(5),
+                    Duration.ofHours(1), 10_000, 50, 80, DiskEntryStore.Durability.JOURNAL));
+            await().atMost(Duration.ofSeconds(20)).until(store::isAvailable);
+            int threads = 4;
+            int perThread = 2000;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int base = t * perThread;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = base; i < base + perThread; i++) {
+                        store.put(key(i), response(i, SIZE));
+                        if (i % 3 == 0) {
+                            store.put(key(i), response(-i, SIZE)); // a replacement: the first must not return
+                        } else if (i % 3 == 1) {
+                            store.remove(key(i));
+                        }
+                        store.get(key(i - 1));
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> store.fileSize() <= MAX_DISK);
+
+            assertThat(store.shrinks()).isPositive();
+            assertIntact(store, threads * perThread);
+            long entries = store.entryCount();
+            store.close();
+            DiskEntryStore reopened = store(MAX_DISK, MANUAL);
+            assertThat(reopened.entryCount()).isEqualTo(entries);
+            assertIntact(reopened, threads * perThread);
+        }
+
+        /** Every entry left is the last one written for its key, none removed is back, and the sizes add up. */
+        private static void assertIntact(DiskEntryStore store, int keys) {
+            long bytes = 0;
+            int present = 0;
+            for (int i = 0; i < keys; i++) {
+                Stored got = store.get(key(i));
+                if (got == null) {
+                    continue;
+                }
+                present++;
+                assertThat(i % 3).as("key %d was removed", i).isNotEqualTo(1);
+                assertThat(got).isEqualTo(i % 3 == 0 ? response(-i, SIZE) : response(i, SIZE));
+                bytes += DiskEntryStore.accountedSize(key(i), EntryCodec.encode(key(i), got).length);
+            }
+            assertThat(present).isEqualTo(store.entryCount()).isPositive();
+            assertThat(store.weightedSize()).isEqualTo(bytes);
+        }
+
+        @Test
         void aMaxDiskBelowAnEmptyStoresFileDoesNotRewriteItAtEveryFlush() throws Exception {
             DiskEntryStore store = store(1024, MANUAL);
             store.put("small", response(1, 10));
