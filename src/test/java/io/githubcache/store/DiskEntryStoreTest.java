@@ -235,6 +235,34 @@ class DiskEntryStoreTest {
         assertThat(store.evictions()).isPositive();
     }
 
+    /** What each of the threads {@link #concurrently} starts does, given its number. */
+    private interface ThreadTask {
+        void run(int thread) throws Exception;
+    }
+
+    /** Runs {@code task} on {@code threads} threads started together, and waits (a minute at most) for them. */
+    private static void concurrently(int threads, ThreadTask task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                go.await();
+                task.run(thread);
+                return null;
+            }));
+        }
+        go.countDown();
+        try {
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @Test
     void boundHoldsUnderConcurrentLoad() throws Exception {
         long maxDisk = 2 * MB;
@@ -243,31 +271,18 @@ class DiskEntryStoreTest {
         int threads = 4;
         int perThread = 800;
         ConcurrentLinkedQueue<Long> overBudget = new ConcurrentLinkedQueue<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int base = t * perThread;
-            done.add(pool.submit(() -> {
-                go.await();
-                for (int i = base; i < base + perThread; i++) {
-                    store.put(key(i), response(i, 3000));
-                    long size = store.weightedSize();
-                    if (size > store.budget()) {
-                        overBudget.add(size);
-                    }
-                    if (i % 100 == 0) {
-                        store.flush();
-                    }
+        concurrently(threads, t -> {
+            for (int i = t * perThread; i < (t + 1) * perThread; i++) {
+                store.put(key(i), response(i, 3000));
+                long size = store.weightedSize();
+                if (size > store.budget()) {
+                    overBudget.add(size);
                 }
-                return null;
-            }));
-        }
-        go.countDown();
-        for (Future<?> f : done) {
-            f.get(60, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+                if (i % 100 == 0) {
+                    store.flush();
+                }
+            }
+        });
         store.runMaintenance();
 
         // 3200 entries of ~3 KB is ~10 MB: most had to go
@@ -714,30 +729,17 @@ class DiskEntryStoreTest {
             await().atMost(Duration.ofSeconds(20)).until(store::isAvailable);
             int threads = 4;
             int perThread = 2000;
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int base = t * perThread;
-                done.add(pool.submit(() -> {
-                    go.await();
-                    for (int i = base; i < base + perThread; i++) {
-                        store.put(key(i), response(i, SIZE));
-                        if (i % 3 == 0) {
-                            store.put(key(i), response(-i, SIZE)); // a replacement: the first must not return
-                        } else if (i % 3 == 1) {
-                            store.remove(key(i));
-                        }
-                        store.get(key(i - 1));
+            concurrently(threads, t -> {
+                for (int i = t * perThread; i < (t + 1) * perThread; i++) {
+                    store.put(key(i), response(i, SIZE));
+                    if (i % 3 == 0) {
+                        store.put(key(i), response(-i, SIZE)); // a replacement: the first must not return
+                    } else if (i % 3 == 1) {
+                        store.remove(key(i));
                     }
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-            pool.shutdown();
+                    store.get(key(i - 1));
+                }
+            });
             await().atMost(Duration.ofSeconds(20)).until(() -> store.fileSize() <= MAX_DISK);
 
             assertThat(store.shrinks()).isPositive();
