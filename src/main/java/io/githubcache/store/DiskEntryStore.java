@@ -260,6 +260,7 @@ public final class DiskEntryStore implements EntryStore {
         prepareDirectory();
         requireWritableFiles(this.dir, Files::isWritable);
         this.dirLock = lockDirectory();
+        deleteLeftCopy();
         try {
             this.journal = new Journal(this.dir.resolve(Journal.FILE_NAME));
         } catch (IOException e) {
@@ -397,6 +398,18 @@ public final class DiskEntryStore implements EntryStore {
         closeQuietly(channel);
         throw new InvalidSettingException(DIR_SETTING, dir.toString(),
                 "the cache directory is in use by another process; each instance needs its own directory");
+    }
+
+    /** A shrink's copy a crash left behind (the store file is whole: the copy replaces it only when complete). */
+    private void deleteLeftCopy() {
+        Path copy = dir.resolve(FILE_NAME + COMPACT_SUFFIX);
+        try {
+            if (Files.deleteIfExists(copy)) {
+                LOG.info("disk cache: deleted {}, an unfinished copy", copy);
+            }
+        } catch (IOException e) {
+            LOG.warn("disk cache: cannot delete {}: {}", copy, e.toString());
+        }
     }
 
     private void releaseDirectory() {

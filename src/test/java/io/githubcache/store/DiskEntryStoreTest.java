@@ -603,7 +603,7 @@ class DiskEntryStoreTest {
             assertThat(largest).as("the file after each flush, never waiting for maintenance").isLessThanOrEqualTo(MAX_DISK);
             assertThat(store.shrinks()).isGreaterThan(3);
             assertThat(store.weightedSize()).isLessThanOrEqualTo(store.budget());
-            assertThat(Files.exists(dir.resolve(DiskEntryStore.FILE_NAME + ".compact"))).isFalse();
+            assertThat(Files.exists(dir.resolve(DiskEntryStore.FILE_NAME + DiskEntryStore.COMPACT_SUFFIX))).isFalse();
             // the most recently used: the key read all along, and the last writes
             assertThat(store.get(hot)).isEqualTo(response(-1, SIZE));
             for (int i = WRITES - 300; i < WRITES; i++) {
@@ -767,6 +767,18 @@ class DiskEntryStoreTest {
             }
             assertThat(present).isEqualTo(store.entryCount()).isPositive();
             assertThat(store.weightedSize()).isEqualTo(bytes);
+        }
+
+        @Test
+        void anUnfinishedCopyACrashLeftIsDeletedAtOpen() throws Exception {
+            Path copy = dir.resolve(DiskEntryStore.FILE_NAME + DiskEntryStore.COMPACT_SUFFIX);
+            Files.write(copy, new byte[64 * 1024]);
+
+            DiskEntryStore store = store(MAX_DISK, MANUAL);
+
+            assertThat(copy).doesNotExist();
+            store.put(key(1), response(1, SIZE));
+            assertThat(store.get(key(1))).isEqualTo(response(1, SIZE));
         }
 
         @Test
