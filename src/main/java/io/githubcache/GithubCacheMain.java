@@ -11,6 +11,7 @@ import io.githubcache.config.SettingsSource;
 import io.githubcache.http.ProxyHeaderFilterStrategy;
 import io.githubcache.http.ProxyHttpBinding;
 import io.githubcache.http.RequestGuard;
+import io.githubcache.http.UpstreamCorrelation;
 import io.githubcache.http.UpstreamResponseGuard;
 import io.githubcache.route.FreshHitHandler;
 import io.githubcache.metrics.StoreTier;
@@ -155,6 +156,7 @@ public final class GithubCacheMain {
         context.getRegistry().bind(CachingProxyRouteTemplate.BINDING_BEAN, new ProxyHttpBinding());
         context.getRegistry().bind(CachingProxyRouteTemplate.HEADER_FILTER_BEAN, new ProxyHeaderFilterStrategy());
         context.getRegistry().bind(CachingProxyRouteTemplate.UPSTREAM_GUARD_BEAN, new UpstreamResponseGuard());
+        context.getRegistry().bind(CachingProxyRouteTemplate.UPSTREAM_CORRELATION_BEAN, new UpstreamCorrelation());
         context.getRegistry().bind(CachingProxyRouteTemplate.GUARD_BEAN,
                 new RequestGuard(settings.maxUriLength(), settings.maxRequestBody(), settings.maxUriLength() + 64,
                         settings.maxHeaderSize()).withIdleTimeout(clientIdleTimeout(settings))

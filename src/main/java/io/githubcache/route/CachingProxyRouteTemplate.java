@@ -29,6 +29,7 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
     public static final String HEADER_FILTER_BEAN = "githubCacheHeaderFilter";
     public static final String GUARD_BEAN = "githubCacheRequestGuard";
     public static final String UPSTREAM_GUARD_BEAN = "githubCacheUpstreamGuard";
+    public static final String UPSTREAM_CORRELATION_BEAN = "githubCacheUpstreamCorrelation";
 
     private final CacheServices services;
 
@@ -54,7 +55,7 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
                 + "&connectTimeout=" + s.upstreamTimeout().toMillis()
                 + "&requestTimeout=" + s.upstreamTimeout().toMillis()
                 + "&chunkedMaxContentLength=" + s.maxResponseSize()
-                + "&decoders=#" + UPSTREAM_GUARD_BEAN
+                + "&decoders=#" + UPSTREAM_GUARD_BEAN + "&correlationManager=#" + UPSTREAM_CORRELATION_BEAN
                 + "&keepAlive=true&useRelativePath=true&hostnameVerification=true";
 
         ReceiveRequest receive = new ReceiveRequest(services);

@@ -162,4 +162,157 @@ class UpstreamResponseGuardTest {
         assertThat(next().content().toString(StandardCharsets.UTF_8)).isEqualTo("{\"b\":1}");
         assertThat(channel.isOpen()).isTrue();
     }
+
+    /** What reaches camel-netty's handler, last in the pipeline, of the guard's "connection lost" reports. */
+    private static final class LostCatcher extends io.netty.channel.ChannelInboundHandlerAdapter {
+        final java.util.List<Throwable> caught = new java.util.ArrayList<>();
+
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+            caught.add(cause);
+        }
+
+        UpstreamConnectionLost onlyLost() {
+            assertThat(caught).hasSize(1);
+            assertThat(caught.get(0)).isInstanceOf(UpstreamConnectionLost.class);
+            return (UpstreamConnectionLost) caught.get(0);
+        }
+    }
+
+    private final LostCatcher catcher = new LostCatcher();
+    /** An upstream connection with what camel-netty's handler would see at its end. */
+    private final EmbeddedChannel upstream = new EmbeddedChannel(new HttpClientCodec(), new UpstreamResponseGuard(),
+            new HttpObjectAggregator(1 << 20), catcher);
+
+    /** The connection once it has carried an answer: the next request on it is on a reused connection. */
+    private EmbeddedChannel answeredOnce() {
+        request(upstream, "/a");
+        answer(upstream, ok("{}"));
+        return upstream;
+    }
+
+    private static void request(EmbeddedChannel ch, String path) {
+        ch.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path));
+        ch.outboundMessages().clear();
+    }
+
+    private static void answer(EmbeddedChannel ch, String raw) {
+        ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void aReusedConnectionClosedBeforeAnyByteOfTheAnswerSaysSo() {
+        EmbeddedChannel ch = answeredOnce();
+        request(ch, "/b");
+        ch.close();
+
+        UpstreamConnectionLost lost = catcher.onlyLost();
+        assertThat(lost.reused()).isTrue();
+        assertThat(lost.answerStarted()).isFalse();
+        assertThat(lost.isReset()).isFalse();
+    }
+
+    @Test
+    void aNewConnectionClosedBeforeTheAnswerIsNotReused() {
+        request(upstream, "/a");
+        upstream.close();
+
+        assertThat(catcher.onlyLost().reused()).isFalse();
+    }
+
+    /** A status line cut short decodes to nothing: the bytes are counted before the decoder. */
+    @Test
+    void aFewBytesOfTheAnswerCountAsItsStart() {
+        EmbeddedChannel ch = answeredOnce();
+        request(ch, "/b");
+        answer(ch, "HTTP/1.1 2");
+        ch.close();
+
+        UpstreamConnectionLost lost = catcher.onlyLost();
+        assertThat(lost.reused()).isTrue();
+        assertThat(lost.answerStarted()).isTrue();
+    }
+
+    @Test
+    void aResetWhileARequestWaitsForItsAnswerSaysSo() {
+        EmbeddedChannel ch = answeredOnce();
+        request(ch, "/b");
+        java.io.IOException reset = new java.io.IOException("Connection reset by peer");
+        ch.pipeline().fireExceptionCaught(reset);
+        ch.close();
+
+        UpstreamConnectionLost lost = catcher.onlyLost();
+        assertThat(lost.isReset()).isTrue();
+        assertThat(lost.reused()).isTrue();
+        assertThat(lost.getCause()).isSameAs(reset);
+    }
+
+    /** Nothing waits: camel-netty would set whatever comes on the last exchange, already answered. */
+    @Test
+    void aCloseOrAResetAfterTheAnswerIsNotReportedAsALostRequest() {
+        EmbeddedChannel ch = answeredOnce();
+        java.io.IOException reset = new java.io.IOException("Connection reset by peer");
+        ch.pipeline().fireExceptionCaught(reset);
+        ch.close();
+
+        assertThat(catcher.caught).containsExactly(reset);
+    }
+
+    /**
+     * camel-netty records the exchange, then writes: a close in between fails the exchange (reported lost), and
+     * the write that follows must not fail it a second time.
+     */
+    @Test
+    void aRequestRecordedThenClosedBeforeItsWriteIsReportedOnceAndItsWriteDropped() throws Exception {
+        EmbeddedChannel ch = answeredOnce();
+        io.netty.channel.ChannelHandlerContext guard = ch.pipeline().context(UpstreamResponseGuard.class);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        UpstreamResponseGuard.requestStarting(ch, done::get);
+        ch.close();
+        done.set(!catcher.caught.isEmpty()); // as camel-netty's handler does when it fails the exchange
+        io.netty.channel.ChannelPromise write = ch.newPromise();
+        DefaultFullHttpRequest b = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/b");
+        ((UpstreamResponseGuard) guard.handler()).write(guard, b, write);
+
+        assertThat(catcher.onlyLost().reused()).isTrue();
+        assertThat(write.isSuccess()).as("no second failure for camel-netty to set on the exchange").isTrue();
+        assertThat(b.refCnt()).as("released").isZero();
+    }
+
+    /** An exchange already done (answered, failed) gets no report: camel-netty would set it on it all the same. */
+    @Test
+    void aCloseAfterTheRecordedExchangeIsDoneIsNotReported() {
+        EmbeddedChannel ch = answeredOnce();
+        UpstreamResponseGuard.requestStarting(ch, () -> true);
+        ch.close();
+
+        assertThat(catcher.caught).isEmpty();
+    }
+
+    /** The write did not go out: the exchange is failed with a write error that says so, and only once. */
+    @Test
+    void aWriteThatFailsOnAReusedConnectionSaysSo() {
+        EmbeddedChannel ch = answeredOnce();
+        ch.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
+                    io.netty.channel.ChannelPromise promise) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                promise.setFailure(new java.io.IOException("Connection reset by peer"));
+            }
+        });
+        io.netty.channel.ChannelFuture write = ch.writeOneOutbound(
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/b"));
+        ch.flushOutbound();
+        ch.close();
+
+        assertThat(write.cause()).isInstanceOf(UpstreamConnectionLost.class);
+        assertThat(((UpstreamConnectionLost) write.cause()).reused()).isTrue();
+        assertThat(catcher.caught).as("the close after it reports nothing more").isEmpty();
+    }
 }
