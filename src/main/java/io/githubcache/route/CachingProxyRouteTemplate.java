@@ -14,6 +14,7 @@ import org.apache.camel.component.netty.http.NettyHttpConstants;
  * netty-http in -> receive -> cache lookup -> choice
  *     fresh hit / waited-for result ............................. -> respond
  *     needs upstream -> prepare (validators) -> netty-http out -> choice on status
+ *       (a GET/HEAD whose reused connection closed before any byte of the answer: sent once more first)
  *         304 -> refresh entry (REVALIDATED)
  *         200, 302, 404 -> store (MISS / EXPIRED)
  *         500, 502, 503, 504 -> stale entry or pass on
@@ -51,12 +52,16 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
                 + "&workerCount=" + Runtime.getRuntime().availableProcessors()
                 + "&muteException=true&logWarnOnBadRequest=false&keepAlive=true"
                 + "&usingExecutorService=" + !routesOnTheEventLoop(services);
-        String upstream = "netty-http:{{upstreamUrl}}?bridgeEndpoint=true&throwExceptionOnFailure=false&" + common
+        String upstreamBase = "netty-http:{{upstreamUrl}}?bridgeEndpoint=true&throwExceptionOnFailure=false&" + common
                 + "&connectTimeout=" + s.upstreamTimeout().toMillis()
                 + "&requestTimeout=" + s.upstreamTimeout().toMillis()
                 + "&chunkedMaxContentLength=" + s.maxResponseSize()
                 + "&decoders=#" + UPSTREAM_GUARD_BEAN + "&correlationManager=#" + UPSTREAM_CORRELATION_BEAN
-                + "&keepAlive=true&useRelativePath=true&hostnameVerification=true";
+                + "&useRelativePath=true&hostnameVerification=true";
+        String upstream = upstreamBase + "&keepAlive=true";
+        // the second attempt (see RetryUpstream) goes on a connection opened for it and closed after its answer: an
+        // endpoint of its own, whose pool never lends a connection that has been idle, as a shared pool could
+        String upstreamAgain = upstreamBase + "&keepAlive=false";
 
         ReceiveRequest receive = new ReceiveRequest(services);
         CacheLookup lookup = new CacheLookup(services);
@@ -82,7 +87,12 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
                     .when(needsUpstream())
                         .process(prepare).id("prepare-upstream-request")
                         .doTry()
-                            .to(upstream).id("upstream")
+                            .doTry()
+                                .to(upstream).id("upstream")
+                            .doCatch(Exception.class).onWhen(RetryUpstream.retryable())
+                                .process(RetryUpstream.again()).id("retry-upstream")
+                                .to(upstreamAgain).id("upstream-again")
+                            .end()
                             .choice()
                                 .when(invalidResponse()).process(outcomes.failure()).id("on-invalid-response")
                                 .when(status(304)).process(outcomes.notModified()).id("on-304")

@@ -74,7 +74,9 @@ class StaleIfErrorEndToEndTest {
         assertThat(body(stale)).isEqualTo(body(fill));
         assertThat(stale.headers().firstValue("Cache-Status")).hasValueSatisfying(v -> assertThat(v).contains("detail=stale"));
         assertThat(stale.headers().firstValue("ETag")).isEqualTo(fill.headers().firstValue("ETag"));
-        assertThat(upstream.count(path)).as("the fill and one failed revalidation").isEqualTo(2);
+        // the stub's RESET closes the pooled connection the fill used without answering: sent once more, on a new one
+        assertThat(upstream.count(path)).as("the fill and one failed revalidation (twice when reset)")
+                .isEqualTo(failure == Failure.RESET ? 3 : 2);
     }
 
     /** A 304 to a request sent without validators is no answer (before: passed on as 304 MISS). */
@@ -296,7 +298,7 @@ class StaleIfErrorEndToEndTest {
             assertThat(reset.statusCode()).isEqualTo(502);
             assertThat(status(reset)).isNotEqualTo("STALE");
             assertGithubStyleError(reset);
-            assertThat(own.count("/repos/never-stale/r")).isEqualTo(3);
+            assertThat(own.count("/repos/never-stale/r")).as("the reset one sent once more").isEqualTo(4);
         } finally {
             own.close();
         }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -22,16 +23,23 @@ import java.util.function.Function;
 public final class ScriptedUpstream implements AutoCloseable {
 
     private final ServerSocket server;
-    private final Function<String, String> script;
+    private final BiFunction<String, Integer, String> script;
     private final List<String> requestHeads = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
     /** An answer that starts with this is sent without it, then the connection is reset (RST). */
     public static final String RESET = "RESET:";
+    /** An answer that starts with this is sent without it (it may be empty), then the connection is closed (FIN). */
+    public static final String CLOSE = "CLOSE:";
 
     /** {@code script}: request head (request line and headers) to the raw answer, sent as ISO-8859-1 bytes. */
     public ScriptedUpstream(Function<String, String> script) throws IOException {
+        this((head, nth) -> script.apply(head));
+    }
+
+    /** {@code script}: request head and its number on its connection (0 for the first) to the raw answer. */
+    public ScriptedUpstream(BiFunction<String, Integer, String> script) throws IOException {
         this.script = script;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::acceptLoop, "scripted-upstream");
@@ -71,15 +79,20 @@ public final class ScriptedUpstream implements AutoCloseable {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             String head;
-            while ((head = readHead(in)) != null) {
+            for (int nth = 0; (head = readHead(in)) != null; nth++) {
                 requestHeads.add(head);
                 in.readNBytes((int) contentLength(head));
-                String answer = script.apply(head);
+                String answer = script.apply(head, nth);
                 boolean reset = answer.startsWith(RESET);
-                out.write(answer.substring(reset ? RESET.length() : 0).getBytes(StandardCharsets.ISO_8859_1));
+                boolean close = answer.startsWith(CLOSE);
+                out.write(answer.substring(reset ? RESET.length() : close ? CLOSE.length() : 0)
+                        .getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 if (reset) {
                     s.setSoLinger(true, 0); // close with a TCP reset
+                    return;
+                }
+                if (close) {
                     return;
                 }
             }
