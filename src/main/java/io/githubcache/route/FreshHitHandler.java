@@ -209,11 +209,7 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
             routed--;
         }
         if (msg instanceof FullHttpResponse full && paced == null && PacedBody.large(full)) {
-            // the rest, and the requests waiting behind it, when the client has taken enough
-            paced = new PacedBody(full, promise); // set first: Netty may call back during the writes
-            if (paced.start(ctx)) {
-                paced = null;
-            }
+            writePaced(ctx, full, promise); // the requests waiting behind it, when the client has taken it
         } else {
             ctx.write(msg, promise);
         }
@@ -382,6 +378,14 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
         next(ctx);
     }
 
+    /** Starts a large answer ({@link PacedBody}); the rest is written as the client takes it. */
+    private void writePaced(ChannelHandlerContext ctx, FullHttpResponse response, ChannelPromise done) {
+        paced = new PacedBody(response, done); // set first: Netty may call back during the writes
+        if (paced.start(ctx)) {
+            paced = null;
+        }
+    }
+
     /** Built as the route's binding builds it ({@link NettyResponses}). */
     private void send(ChannelHandlerContext ctx, HttpRequest request, OutgoingResponse out) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
@@ -392,10 +396,7 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
             if (!keepAlive) {
                 done.addListener(ChannelFutureListener.CLOSE);
             }
-            paced = new PacedBody(response, done); // set first: Netty may call back during the writes
-            if (paced.start(ctx)) {
-                paced = null;
-            }
+            writePaced(ctx, response, done);
             return;
         }
         if (keepAlive) {
