@@ -1075,16 +1075,8 @@ public final class DiskEntryStore implements EntryStore {
                 if (cutoff != null && index.compareTo(cutoff) < 0) {
                     continue;
                 }
-                Long size = d.lru.get(index);
-                byte[] data = d.entries.get(k);
-                if (size == null || data == null) {
-                    continue; // changed since the cursor read it: copied again before the swap
-                }
-                target.entries.put(k, data);
-                target.atime.put(k, c.getValue());
-                target.lru.put(index, size);
-                bytes += size;
-                copied(target, data.length);
+                // 0 when changed since the cursor read it: copied again before the swap
+                bytes += copyEntry(d, target, k, c.getValue(), index);
             }
             return bytes;
         } finally {
@@ -1145,21 +1137,28 @@ public final class DiskEntryStore implements EntryStore {
             }
             target.entries.remove(k);
             Long t = d.atime.get(k);
-            if (t == null) {
-                continue;
+            if (t != null) {
+                bytes += copyEntry(d, target, k, t, indexKey(t, k));
             }
-            Long size = d.lru.get(indexKey(t, k));
-            byte[] data = d.entries.get(k);
-            if (size == null || data == null) {
-                continue;
-            }
-            target.entries.put(k, data);
-            target.atime.put(k, t);
-            target.lru.put(indexKey(t, k), size);
-            bytes += size;
-            copied(target, data.length);
         }
         return bytes;
+    }
+
+    /**
+     * Copies key {@code k}, used at {@code atime} (LRU index key {@code index}), from {@code d} into {@code target};
+     * returns its accounted bytes, or 0 when {@code d} no longer has it as read.
+     */
+    private long copyEntry(Db d, Db target, String k, long atime, String index) {
+        Long size = d.lru.get(index);
+        byte[] data = d.entries.get(k);
+        if (size == null || data == null) {
+            return 0;
+        }
+        target.entries.put(k, data);
+        target.atime.put(k, atime);
+        target.lru.put(index, size);
+        copied(target, data.length);
+        return size;
     }
 
     /** Records a change for a shrink that is copying (lock held); a field check otherwise. */
