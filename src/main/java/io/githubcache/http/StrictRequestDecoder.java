@@ -47,8 +47,6 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
     private String unreadLine;
     /** How long a request head may take from its first bytes, in nanoseconds; 0: no limit. */
     private final long headTimeoutNanos;
-    /** Whether a request head was completed since the last read. */
-    private boolean headCompleted;
     /** {@link System#nanoTime} of the read that left the first bytes of an unfinished head waiting, or 0. */
     private long headSince;
 
@@ -67,10 +65,6 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
         super.channelRead(ctx, msg);
         if (headTimeoutNanos == 0 || refused) {
             return;
-        }
-        if (headCompleted) {
-            headCompleted = false;
-            headSince = 0;
         }
         if (inBody || !internalBuffer().isReadable()) {
             headSince = 0; // no head is waiting for its end (only a normal read costs this much)
@@ -109,7 +103,7 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
             Object msg = out.get(i);
             if (msg instanceof HttpRequest request) {
                 inBody = request.decoderResult().isSuccess();
-                headCompleted = true;
+                headSince = 0; // a head completed: the next one's time starts with the bytes it leaves waiting
             }
             if (msg instanceof LastHttpContent) {
                 inBody = false;
