@@ -2,8 +2,10 @@ package io.githubcache.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.apache.camel.component.netty.NettyCamelState;
 import org.apache.camel.component.netty.NettyCamelStateCorrelationManager;
 
@@ -31,9 +33,22 @@ public final class UpstreamCorrelation implements NettyCamelStateCorrelationMana
 
     @Override
     public void putState(Channel channel, NettyCamelState state) {
-        UpstreamResponseGuard.requestStarting(channel, state::isDone);
+        UpstreamResponseGuard.requestStarting(channel, doneOf(state));
         state.getExchange().setProperty(REUSED_PROPERTY, UpstreamResponseGuard.answeredBefore(channel));
         states.put(channel, state);
+    }
+
+    /**
+     * Whether the exchange is done, asked of a connection that outlives it: an idle pooled connection keeps this
+     * until its next request, so it must not keep the exchange, and with it the whole answer's body (up to
+     * max-response-size on each idle connection). An exchange no longer reachable is one nobody can complete.
+     */
+    static BooleanSupplier doneOf(NettyCamelState state) {
+        WeakReference<NettyCamelState> ref = new WeakReference<>(state);
+        return () -> {
+            NettyCamelState s = ref.get();
+            return s == null || s.isDone();
+        };
     }
 
     @Override
@@ -41,9 +56,23 @@ public final class UpstreamCorrelation implements NettyCamelStateCorrelationMana
         states.remove(channel);
     }
 
+    /**
+     * The answer has come: camel-netty completes the exchange with it before this read returns, and would remove
+     * the record only when the connection closes, so an idle pooled connection kept its last exchange, the whole
+     * answer's body with it (up to max-response-size each). The record goes once the read is over and the
+     * exchange done (a state not done yet stays: camel-netty has more to read for it).
+     */
     @Override
     public NettyCamelState getState(ChannelHandlerContext ctx, Channel channel, Object msg) {
-        return states.get(channel);
+        NettyCamelState state = states.get(channel);
+        if (state != null) {
+            channel.eventLoop().execute(() -> {
+                if (state.isDone()) {
+                    states.remove(channel, state);
+                }
+            });
+        }
+        return state;
     }
 
     @Override
