@@ -149,7 +149,11 @@ public final class UpstreamOutcomes {
             exchange.setException(null);
             px.upstreamStatus(null);
             services.events().upstreamAnswered(-1, System.nanoTime() - px.upstreamStartNanos());
-            staleOr(px, isTimeout(cause) ? ProxyError.gatewayTimeout() : ProxyError.badGateway());
+            boolean timeout = isTimeout(cause);
+            // nginx's error log says why an upstream request failed; the access log only says 502 or 504
+            LOG.warn("upstream {} for {} {}: {}", timeout ? "timed out" : "failed", px.method(), px.rawPath(),
+                    describe(cause));
+            staleOr(px, timeout ? ProxyError.gatewayTimeout() : ProxyError.badGateway());
         };
     }
 
@@ -203,6 +207,25 @@ public final class UpstreamOutcomes {
 
     private static void passThrough(ProxyExchange px, UpstreamResponse up) {
         px.respondWith(up.status(), up.headers(), up.body(), false);
+    }
+
+    /** The failure and its causes in one line, without stack traces. */
+    static String describe(Throwable t) {
+        if (t == null) {
+            return "an answer that could not be parsed";
+        }
+        StringBuilder line = new StringBuilder();
+        int depth = 0;
+        for (Throwable c = t; c != null && depth < 4; c = c.getCause() == c ? null : c.getCause(), depth++) {
+            if (depth > 0) {
+                line.append(" <- ");
+            }
+            line.append(c.getClass().getSimpleName());
+            if (c.getMessage() != null) {
+                line.append(": ").append(c.getMessage());
+            }
+        }
+        return line.toString();
     }
 
     static boolean isTimeout(Throwable t) {

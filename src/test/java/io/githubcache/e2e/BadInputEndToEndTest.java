@@ -7,11 +7,11 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.githubcache.log.AccessLog;
+import io.githubcache.support.CapturedLog;
 import io.githubcache.support.DateHeaders;
 import io.githubcache.support.ProxyHarness;
 import io.githubcache.support.StubbedProxyTest;
@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * Malformed and hostile requests are refused with a GitHub-style JSON error and a cache status, never reach
@@ -220,8 +219,8 @@ class BadInputEndToEndTest extends StubbedProxyTest {
 
     @Test
     void anUploadAbortedMidBodyIsClosedQuietlyAndLoggedOnce() throws Exception {
-        try (Captured application = Captured.of(Logger.ROOT_LOGGER_NAME);
-                Captured access = Captured.of(AccessLog.LOGGER_NAME)) {
+        try (CapturedLog application = CapturedLog.of(Logger.ROOT_LOGGER_NAME);
+                CapturedLog access = CapturedLog.of(AccessLog.LOGGER_NAME)) {
             try (Socket s = new Socket("127.0.0.1", proxy.port())) {
                 s.setSoTimeout(5000);
                 s.getOutputStream().write(("POST /repos/o/r/issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100"
@@ -232,13 +231,13 @@ class BadInputEndToEndTest extends StubbedProxyTest {
                 assertThat(s.getInputStream().read()).as("closed by the proxy without an answer").isEqualTo(-1);
             }
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> !access.events.list.isEmpty());
-            assertThat(access.events.list).hasSize(1);
-            JsonNode line = written(access.events.list.get(0));
+            await().atMost(Duration.ofSeconds(5)).until(() -> !access.events().isEmpty());
+            assertThat(access.events()).hasSize(1);
+            JsonNode line = written(access.events().get(0));
             assertThat(line.get("request").asText()).isEqualTo("POST /repos/o/r/issues HTTP/1.1");
             assertThat(line.get("status").asInt()).isEqualTo(400);
             assertThat(line.get("upstream_status").asText()).isEqualTo("-");
-            assertThat(application.events.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+            assertThat(application.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                     .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
         }
         assertThat(upstream.count()).isZero();
@@ -261,30 +260,13 @@ class BadInputEndToEndTest extends StubbedProxyTest {
     @MethodSource("refusedRequestLines")
     void aRefusedRequestIsLoggedAsItWasSentNeverWithAnInventedMethodOrVersion(String request, String logged)
             throws Exception {
-        try (Captured access = Captured.of(AccessLog.LOGGER_NAME)) {
+        try (CapturedLog access = CapturedLog.of(AccessLog.LOGGER_NAME)) {
             RawResponse r = RawResponse.exchange(proxy.port(), request);
 
             assertThat(r.status()).isBetween(400, 499);
-            await().atMost(Duration.ofSeconds(5)).until(() -> !access.events.list.isEmpty());
-            assertThat(access.events.list).hasSize(1);
-            assertThat(written(access.events.list.get(0)).get("request").asText()).isEqualTo(logged);
-        }
-    }
-
-    /** The events of one logger while open (attached as an extra appender; the logger's own output goes on). */
-    private record Captured(Logger logger, ListAppender<ILoggingEvent> events) implements AutoCloseable {
-
-        static Captured of(String loggerName) {
-            ListAppender<ILoggingEvent> events = new ListAppender<>();
-            events.start();
-            Logger logger = (Logger) LoggerFactory.getLogger(loggerName);
-            logger.addAppender(events);
-            return new Captured(logger, events);
-        }
-
-        @Override
-        public void close() {
-            logger.detachAppender(events);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !access.events().isEmpty());
+            assertThat(access.events()).hasSize(1);
+            assertThat(written(access.events().get(0)).get("request").asText()).isEqualTo(logged);
         }
     }
 

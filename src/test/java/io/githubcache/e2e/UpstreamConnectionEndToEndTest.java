@@ -1,10 +1,15 @@
 package io.githubcache.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import io.githubcache.route.UpstreamOutcomes;
+import io.githubcache.support.CapturedLog;
 import io.githubcache.support.ProxyHarness;
 import io.githubcache.support.ScriptedUpstream;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,6 +82,24 @@ class UpstreamConnectionEndToEndTest {
             assertThat(good.statusCode()).isEqualTo(200);
             assertThat(ProxyHarness.body(good)).isEqualTo(json("/repos/o/good", "-"));
             assertThat(upstream.connections()).as("a new connection for the second request").isEqualTo(2);
+        }
+    }
+
+    /** The access log only says 502; nginx's error log says why, and so does ours, once per failed request. */
+    @Test
+    void anUpstreamRequestThatFailsIsLoggedWithItsCause() throws Exception {
+        try (ScriptedUpstream upstream = new ScriptedUpstream(head -> ScriptedUpstream.CLOSE);
+                ProxyHarness p = ProxyHarness.start(upstream.url(), "github.cache.upstream-timeout", "20s");
+                CapturedLog log = CapturedLog.of(UpstreamOutcomes.class.getName())) {
+            assertThat(p.get("/repos/o/gone?page=2").statusCode()).isEqualTo(502);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> !log.events().isEmpty());
+            assertThat(log.events()).singleElement().satisfies(e -> {
+                assertThat(e.getLevel()).isEqualTo(Level.WARN);
+                assertThat(e.getFormattedMessage()).startsWith("upstream failed for GET /repos/o/gone: ")
+                        .contains("closed");
+            });
+            assertThat(upstream.requestHeads()).hasSize(1);
         }
     }
     /**
