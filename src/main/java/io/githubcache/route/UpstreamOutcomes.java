@@ -209,7 +209,9 @@ public final class UpstreamOutcomes {
         px.respondWith(up.status(), up.headers(), up.body(), false);
     }
 
-    /** The failure and its causes in one line, without stack traces. */
+    private static final int MAX_MESSAGE = 160;
+
+    /** The failure and its causes in one line, without stack traces, each cause's message cut at 160 characters. */
     static String describe(Throwable t) {
         if (t == null) {
             return "an answer that could not be parsed";
@@ -221,8 +223,11 @@ public final class UpstreamOutcomes {
                 line.append(" <- ");
             }
             line.append(c.getClass().getSimpleName());
-            if (c.getMessage() != null) {
-                line.append(": ").append(c.getMessage());
+            String message = c.getMessage();
+            if (message != null) {
+                // Netty puts a hex dump of what it read in some (a TLS connection to a plain HTTP port)
+                line.append(": ").append(message.length() <= MAX_MESSAGE ? message
+                        : message.substring(0, MAX_MESSAGE) + "...");
             }
         }
         return line.toString();

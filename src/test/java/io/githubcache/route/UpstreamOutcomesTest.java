@@ -30,6 +30,16 @@ class UpstreamOutcomesTest {
     }
 
     @Test
+    void aLongMessageIsCut() {
+        String dump = "not an SSL/TLS record: " + "3c21".repeat(30_000);
+
+        String line = UpstreamOutcomes.describe(new RuntimeException("failed", new IllegalStateException(dump)));
+
+        assertThat(line).startsWith("RuntimeException: failed <- IllegalStateException: not an SSL/TLS record: 3c21")
+                .endsWith("...").hasSizeLessThan(250);
+    }
+
+    @Test
     void timeoutsAreFoundAnywhereInTheChain() {
         assertThat(UpstreamOutcomes.isTimeout(new RuntimeException(new ExchangeTimedOutException(null, 5)))).isTrue();
         assertThat(UpstreamOutcomes.isTimeout(new IOException("reset"))).isFalse();
