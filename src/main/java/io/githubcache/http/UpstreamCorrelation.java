@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.component.netty.NettyCamelState;
 import org.apache.camel.component.netty.NettyCamelStateCorrelationManager;
@@ -66,11 +67,15 @@ public final class UpstreamCorrelation implements NettyCamelStateCorrelationMana
     public NettyCamelState getState(ChannelHandlerContext ctx, Channel channel, Object msg) {
         NettyCamelState state = states.get(channel);
         if (state != null) {
-            channel.eventLoop().execute(() -> {
-                if (state.isDone()) {
-                    states.remove(channel, state);
-                }
-            });
+            try {
+                channel.eventLoop().execute(() -> {
+                    if (state.isDone()) {
+                        states.remove(channel, state);
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                // the loop is shutting down: the connection closes with it, and camel-netty removes the record then
+            }
         }
         return state;
     }

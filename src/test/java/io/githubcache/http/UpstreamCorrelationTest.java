@@ -3,11 +3,14 @@ package io.githubcache.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -61,6 +64,24 @@ class UpstreamCorrelationTest {
         connection.runPendingTasks();
         assertThat(correlation.getState(null, connection, new IOException("reset"))).isSameAs(state);
         state.callbackDoneOnce(false);
+    }
+
+    @Test
+    void anAnswerReadWhileTheLoopShutsDownIsStillMatchedWithItsExchange() throws Exception {
+        DefaultEventLoop stopped = new DefaultEventLoop();
+        stopped.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        EmbeddedChannel onStoppedLoop = new EmbeddedChannel() {
+            @Override
+            public EventLoop eventLoop() {
+                return stopped;
+            }
+        };
+        NettyCamelState state = new NettyCamelState(doneSync -> { }, new DefaultExchange(context));
+        correlation.putState(onStoppedLoop, state);
+
+        assertThat(correlation.getState(null, onStoppedLoop, (Object) "the answer")).isSameAs(state);
+        state.callbackDoneOnce(false);
+        onStoppedLoop.finishAndReleaseAll();
     }
 
     @Test
