@@ -102,6 +102,7 @@ class UpstreamConnectionEndToEndTest {
             assertThat(upstream.requestHeads()).hasSize(1);
         }
     }
+
     /**
      * Before: the decoder's placeholder for the cut answer reached Camel after the reset had already failed the
      * exchange, replaced its message and with it the "close" marker: the client waited for its own timeout.
