@@ -94,7 +94,7 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
                                 .to(upstreamAgain).id("upstream-again")
                             .end()
                             .choice()
-                                .when(invalidResponse()).process(outcomes.failure()).id("on-invalid-response")
+                                .when(invalidResponse()).process(outcomes.invalidAnswer()).id("on-invalid-response")
                                 .when(status(304)).process(outcomes.notModified()).id("on-304")
                                 .when(status(200, 302, 404)).process(outcomes.storable()).id("on-storable")
                                 .when(status(500, 502, 503, 504)).process(outcomes.serverError()).id("on-5xx")

@@ -22,6 +22,7 @@ import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeTimedOutException;
 import org.apache.camel.Processor;
+import org.apache.camel.component.netty.http.NettyHttpMessage;
 
 /**
  * What to do with each kind of upstream answer; the route's {@code choice} picks one of these processors.
@@ -138,23 +139,34 @@ public final class UpstreamOutcomes {
         };
     }
 
-    /** No answer at all (refused, reset, timed out, invalid): stale entry, else 502 or 504. */
+    /** No answer at all (refused, reset, timed out): stale entry, else 502 or 504. */
     public Processor failure() {
         return exchange -> {
-            ProxyExchange px = px(exchange);
             Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-            if (cause == null) {
-                cause = exchange.getException();
-            }
-            exchange.setException(null);
-            px.upstreamStatus(null);
-            services.events().upstreamAnswered(-1, System.nanoTime() - px.upstreamStartNanos());
-            boolean timeout = isTimeout(cause);
-            // nginx's error log says why an upstream request failed; the access log only says 502 or 504
-            LOG.warn("upstream {} for {} {}: {}", timeout ? "timed out" : "failed", px.method(), px.rawPath(),
-                    describe(cause));
-            staleOr(px, timeout ? ProxyError.gatewayTimeout() : ProxyError.badGateway());
+            fail(exchange, cause != null ? cause : exchange.getException());
         };
+    }
+
+    /**
+     * An answer Netty could not parse (its decoder's failure, or a placeholder status): stale entry, else 502. Its
+     * own failure is the cause logged, not an exception caught earlier in the exchange (a first attempt's, retried).
+     */
+    public Processor invalidAnswer() {
+        return exchange -> fail(exchange, exchange.getMessage() instanceof NettyHttpMessage m
+                && m.getHttpResponse() != null && m.getHttpResponse().decoderResult().isFailure()
+                ? m.getHttpResponse().decoderResult().cause() : null);
+    }
+
+    private void fail(Exchange exchange, Throwable cause) {
+        ProxyExchange px = px(exchange);
+        exchange.setException(null);
+        px.upstreamStatus(null);
+        services.events().upstreamAnswered(-1, System.nanoTime() - px.upstreamStartNanos());
+        boolean timeout = isTimeout(cause);
+        // nginx's error log says why an upstream request failed; the access log only says 502 or 504
+        LOG.warn("upstream {} for {} {}: {}", timeout ? "timed out" : "failed", px.method(), px.rawPath(),
+                describe(cause));
+        staleOr(px, timeout ? ProxyError.gatewayTimeout() : ProxyError.badGateway());
     }
 
     /**

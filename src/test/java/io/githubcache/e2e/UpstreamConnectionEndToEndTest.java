@@ -85,6 +85,21 @@ class UpstreamConnectionEndToEndTest {
         }
     }
 
+    /** An answer that could not be parsed is logged with what was wrong with it. */
+    @Test
+    void anUnparsableAnswerIsLoggedWithWhatWasWrong() throws Exception {
+        try (ScriptedUpstream upstream = new ScriptedUpstream(
+                head -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello");
+                ProxyHarness p = ProxyHarness.start(upstream.url(), "github.cache.upstream-timeout", "20s");
+                CapturedLog log = CapturedLog.of(UpstreamOutcomes.class.getName())) {
+            assertThat(p.get("/repos/o/two-lengths").statusCode()).isEqualTo(502);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> !log.events().isEmpty());
+            assertThat(log.events()).singleElement().extracting(e -> e.getFormattedMessage()).asString()
+                    .startsWith("upstream failed for GET /repos/o/two-lengths: ").contains("Content-Length");
+        }
+    }
+
     /** The access log only says 502; nginx's error log says why, and so does ours, once per failed request. */
     @Test
     void anUpstreamRequestThatFailsIsLoggedWithItsCause() throws Exception {
