@@ -132,11 +132,7 @@ public final class CachingProxyRouteTemplate extends RouteBuilder {
     private static Predicate invalidResponse() {
         return exchange -> {
             Integer code = exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, Integer.class);
-            if (code == null || code < 100 || code > 599) {
-                return true;
-            }
-            return exchange.getMessage() instanceof org.apache.camel.component.netty.http.NettyHttpMessage m
-                    && m.getHttpResponse() != null && m.getHttpResponse().decoderResult().isFailure();
+            return code == null || code < 100 || code > 599 || UpstreamOutcomes.decoderFailure(exchange) != null;
         };
     }
 

@@ -148,13 +148,17 @@ public final class UpstreamOutcomes {
     }
 
     /**
-     * An answer Netty could not parse (its decoder's failure, or a placeholder status): stale entry, else 502. Its
-     * own failure is the cause logged, not an exception caught earlier in the exchange (a first attempt's, retried).
+     * An answer Netty could not parse (its decoder's failure, or a placeholder status): stale entry, else 502. The
+     * exchange carries no exception for it; the decoder's failure says what was wrong.
      */
     public Processor invalidAnswer() {
-        return exchange -> fail(exchange, exchange.getMessage() instanceof NettyHttpMessage m
-                && m.getHttpResponse() != null && m.getHttpResponse().decoderResult().isFailure()
-                ? m.getHttpResponse().decoderResult().cause() : null);
+        return exchange -> fail(exchange, decoderFailure(exchange));
+    }
+
+    /** Why Netty's decoder could not parse the upstream answer in the exchange, or null when it could. */
+    static Throwable decoderFailure(Exchange exchange) {
+        return exchange.getMessage() instanceof NettyHttpMessage m && m.getHttpResponse() != null
+                && m.getHttpResponse().decoderResult().isFailure() ? m.getHttpResponse().decoderResult().cause() : null;
     }
 
     private void fail(Exchange exchange, Throwable cause) {
