@@ -1,5 +1,6 @@
 package io.githubcache.http;
 
+import io.githubcache.util.Causes;
 import java.nio.channels.ClosedChannelException;
 
 /**
@@ -48,26 +49,14 @@ public final class UpstreamRetryPolicy {
      * retried.
      */
     public static boolean retries(String method, Throwable failure, boolean reused, int attempt) {
-        UpstreamConnectionLost lost = find(failure, UpstreamConnectionLost.class);
+        UpstreamConnectionLost lost = Causes.find(failure, UpstreamConnectionLost.class);
         if (lost != null) {
             return retries(method, lost.isReset() ? Failure.CONNECTION_RESET : Failure.CONNECTION_CLOSED,
                     lost.reused(), lost.answerStarted(), attempt);
         }
-        if (find(failure, ClosedChannelException.class) != null) {
+        if (Causes.find(failure, ClosedChannelException.class) != null) {
             return retries(method, Failure.CONNECTION_CLOSED, reused, false, attempt);
         }
         return false;
-    }
-
-    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
     }
 }

@@ -4,6 +4,7 @@ import io.githubcache.cache.EntryStore;
 import io.githubcache.cache.Stored;
 import io.githubcache.store.CorruptEntryException;
 import io.githubcache.store.EntryCodec;
+import io.githubcache.util.Causes;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.GetExArgs;
 import io.lettuce.core.KeyScanCursor;
@@ -183,10 +184,7 @@ public final class RedisEntryStore implements EntryStore {
 
     /** The exception and, when it differs, its root cause: the connect failure alone rarely says why. */
     private static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(e);
         return root == e ? e.toString() : e + ", caused by " + root;
     }
 

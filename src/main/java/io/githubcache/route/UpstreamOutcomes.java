@@ -12,6 +12,7 @@ import io.githubcache.http.HeaderNames;
 import io.githubcache.http.HttpDate;
 import io.githubcache.http.OutgoingRequest;
 import io.githubcache.http.ProxyError;
+import io.githubcache.util.Causes;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.TimeoutException;
 import java.net.SocketTimeoutException;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeTimedOutException;
 import org.apache.camel.Processor;
@@ -232,35 +234,18 @@ public final class UpstreamOutcomes {
         if (t == null) {
             return "an answer that could not be parsed";
         }
-        StringBuilder line = new StringBuilder();
-        int depth = 0;
-        for (Throwable c = t; c != null && depth < 4; c = c.getCause() == c ? null : c.getCause(), depth++) {
-            if (depth > 0) {
-                line.append(" <- ");
-            }
-            line.append(c.getClass().getSimpleName());
+        return Causes.chain(t).limit(4).map(c -> {
             String message = c.getMessage();
-            if (message != null) {
-                // Netty puts a hex dump of what it read in some (a TLS connection to a plain HTTP port)
-                line.append(": ").append(message.length() <= MAX_MESSAGE ? message
-                        : message.substring(0, MAX_MESSAGE) + "...");
-            }
-        }
-        return line.toString();
+            // Netty puts a hex dump of what it read in some (a TLS connection to a plain HTTP port)
+            return c.getClass().getSimpleName() + (message == null ? ""
+                    : ": " + (message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE) + "..."));
+        }).collect(Collectors.joining(" <- "));
     }
 
     static boolean isTimeout(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ExchangeTimedOutException || c instanceof TimeoutException
-                    || c instanceof ConnectTimeoutException || c instanceof SocketTimeoutException
-                    || c instanceof java.util.concurrent.TimeoutException) {
-                return true;
-            }
-            if (c.getCause() == c) {
-                break;
-            }
-        }
-        return false;
+        return Causes.chain(t).anyMatch(c -> c instanceof ExchangeTimedOutException || c instanceof TimeoutException
+                || c instanceof ConnectTimeoutException || c instanceof SocketTimeoutException
+                || c instanceof java.util.concurrent.TimeoutException);
     }
 
     private static ProxyExchange px(Exchange exchange) {

@@ -3,6 +3,7 @@ package io.githubcache.store;
 import io.githubcache.cache.EntryStore;
 import io.githubcache.cache.Stored;
 import io.githubcache.config.InvalidSettingException;
+import io.githubcache.util.Causes;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -1626,18 +1627,15 @@ public final class DiskEntryStore implements EntryStore {
      * rather than damage: moving the file aside would lose every entry without making it writable.
      */
     static boolean isPermissionFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        return Causes.chain(e).anyMatch(t -> {
             if (t instanceof java.nio.file.AccessDeniedException
                     || t instanceof java.nio.channels.NonWritableChannelException) {
                 return true;
             }
             String m = t.getMessage();
-            if (m != null && (m.contains("Permission denied") || m.contains("Read-only file system")
-                    || m.contains("Operation not permitted") || m.contains("store is read-only"))) {
-                return true;
-            }
-        }
-        return false;
+            return m != null && (m.contains("Permission denied") || m.contains("Read-only file system")
+                    || m.contains("Operation not permitted") || m.contains("store is read-only"));
+        });
     }
 
     private InvalidSettingException notWritable(Throwable cause) {
