@@ -403,13 +403,23 @@ public final class DiskEntryStore implements EntryStore {
 
     /** A shrink's copy a crash left behind (the store file is whole: the copy replaces it only when complete). */
     private void deleteLeftCopy() {
-        Path copy = dir.resolve(FILE_NAME + COMPACT_SUFFIX);
+        if (deleteCopy()) {
+            LOG.info("disk cache: deleted {}, an unfinished copy", copyFile());
+        }
+    }
+
+    /** The file a shrink copies the live data into before it replaces the store file. */
+    private Path copyFile() {
+        return dir.resolve(FILE_NAME + COMPACT_SUFFIX);
+    }
+
+    /** Deletes a shrink's copy, saying so when it cannot; true when there was one. */
+    private boolean deleteCopy() {
         try {
-            if (Files.deleteIfExists(copy)) {
-                LOG.info("disk cache: deleted {}, an unfinished copy", copy);
-            }
+            return Files.deleteIfExists(copyFile());
         } catch (IOException e) {
-            LOG.warn("disk cache: cannot delete {}: {}", copy, e.toString());
+            LOG.warn("disk cache: cannot delete {}: {}", copyFile(), e.toString());
+            return false;
         }
     }
 
@@ -980,7 +990,7 @@ public final class DiskEntryStore implements EntryStore {
             return;
         }
         long before = fileSize();
-        Path copy = dir.resolve(FILE_NAME + COMPACT_SUFFIX);
+        Path copy = copyFile();
         Db target = null;
         try {
             lock.lock();
@@ -1029,11 +1039,7 @@ public final class DiskEntryStore implements EntryStore {
         } finally {
             if (target != null) {
                 target.store.closeImmediately();
-                try {
-                    Files.deleteIfExists(copy);
-                } catch (IOException e) {
-                    LOG.warn("disk cache: cannot delete {}: {}", copy, e.toString());
-                }
+                deleteCopy();
             }
             lock.lock();
             changedWhileShrinking = null;
