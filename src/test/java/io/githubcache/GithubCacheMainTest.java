@@ -2,14 +2,12 @@ package io.githubcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.githubcache.support.CapturedLog;
 import io.githubcache.support.ProxyHarness;
 import io.githubcache.support.UpstreamStub;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 class GithubCacheMainTest {
 
@@ -49,18 +47,13 @@ class GithubCacheMainTest {
 
     @Test
     void camelsStartupSummaryMasksTheRedisPasswordAndUrl() throws Exception {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
-        log.start();
-        root.addAppender(log);
-        try (UpstreamStub upstream = new UpstreamStub();
+        CapturedLog log = CapturedLog.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        try (log; UpstreamStub upstream = new UpstreamStub();
                 ProxyHarness proxy = ProxyHarness.start(upstream.url(), "github.cache.redis-password", "AUDITPW77",
                         "github.cache.redis-url", "redis://user:URLPW88@127.0.0.1:1/0")) {
             assertThat(proxy.port()).isPositive();
-        } finally {
-            root.detachAppender(log);
         }
-        List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> lines = log.events().stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(lines).anyMatch(l -> l.contains("github.cache.redis-password")); // the summary lists it
         assertThat(lines).anyMatch(l -> l.contains("github.cache.upstream-url")); // and the rest as before
         assertThat(lines).noneMatch(l -> l.contains("AUDITPW77") || l.contains("URLPW88"));

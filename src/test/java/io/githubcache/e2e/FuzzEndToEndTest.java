@@ -2,9 +2,8 @@ package io.githubcache.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.githubcache.support.CapturedLog;
 import io.githubcache.support.ProxyHarness;
 import io.githubcache.support.UpstreamStub;
 import io.netty.util.ResourceLeakDetector;
@@ -26,7 +25,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends 10,000 generated malformed or hostile requests, then a normal one. The normal one must be served,
@@ -43,11 +41,8 @@ class FuzzEndToEndTest {
     void tenThousandHostileRequestsNeverReachTheUpstreamAndTheProxyKeepsServing() throws Exception {
         ResourceLeakDetector.Level previous = ResourceLeakDetector.getLevel();
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
-        Logger leakLogger = (Logger) LoggerFactory.getLogger("io.netty.util.ResourceLeakDetector");
-        ListAppender<ILoggingEvent> leaks = new ListAppender<>();
-        leaks.start();
-        leakLogger.addAppender(leaks);
-        try (UpstreamStub upstream = new UpstreamStub(); UpstreamStub trap = new UpstreamStub();
+        try (CapturedLog leaks = CapturedLog.of("io.netty.util.ResourceLeakDetector");
+                UpstreamStub upstream = new UpstreamStub(); UpstreamStub trap = new UpstreamStub();
                 ProxyHarness proxy = ProxyHarness.start(upstream.url(), "github.cache.max-request-body", "64KB",
                         "github.cache.upstream-timeout", "2s")) {
             proxy.get("/warmup");
@@ -94,10 +89,9 @@ class FuzzEndToEndTest {
             }
             Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).isLessThan(threadsBefore + 10));
-            assertThat(leaks.list).extracting(ILoggingEvent::getFormattedMessage)
+            assertThat(leaks.events()).extracting(ILoggingEvent::getFormattedMessage)
                     .noneMatch(m -> m.contains("LEAK"));
         } finally {
-            leakLogger.detachAppender(leaks);
             ResourceLeakDetector.setLevel(previous);
         }
     }

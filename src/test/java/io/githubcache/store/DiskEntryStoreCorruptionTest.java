@@ -5,9 +5,7 @@ import static io.githubcache.store.StoreTestData.response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.githubcache.support.CapturedLog;
 import io.githubcache.support.MutableClock;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 /** Damaged store files: never served, never fatal. */
 class DiskEntryStoreCorruptionTest {
@@ -163,16 +160,14 @@ class DiskEntryStoreCorruptionTest {
             raf.setLength(size - 700);
         }
 
-        ListAppender<ILoggingEvent> log = capture();
-        try (DiskEntryStore store = open()) {
+        CapturedLog log = CapturedLog.of(DiskEntryStore.class.getName());
+        try (log; DiskEntryStore store = open()) {
             assertThat(store.get(key(1))).isEqualTo(response(1, BODY));
             assertThat(store.get(key(2))).isEqualTo(response(2, BODY));
             assertThat(store.get(key(3))).isNull();
-        } finally {
-            release(log);
         }
         assertThat(Files.size(journal)).isZero();
-        assertThat(log.list).noneMatch(e -> e.getLevel() == Level.WARN); // what a crash leaves is no damage
+        assertThat(log.events()).noneMatch(e -> e.getLevel() == Level.WARN); // what a crash leaves is no damage
     }
 
     /** A record damaged in the middle: the writes before it are replayed, it and those after it dropped, said once. */
@@ -189,29 +184,17 @@ class DiskEntryStoreCorruptionTest {
         }
         flip(journal, secondStart + 100);
 
-        ListAppender<ILoggingEvent> log = capture();
-        try (DiskEntryStore store = open()) {
+        CapturedLog log = CapturedLog.of(DiskEntryStore.class.getName());
+        try (log; DiskEntryStore store = open()) {
             assertThat(store.get(key(1))).isEqualTo(response(1, BODY));
             assertThat(store.get(key(2))).isNull();
             assertThat(store.get(key(3))).isNull();
-        } finally {
-            release(log);
         }
-        assertThat(log.list).filteredOn(e -> e.getLevel() == Level.WARN)
+        assertThat(log.events()).filteredOn(e -> e.getLevel() == Level.WARN)
                 .singleElement()
                 .satisfies(e -> assertThat(e.getFormattedMessage()).contains("damaged record at byte " + secondStart));
     }
 
-    private static ListAppender<ILoggingEvent> capture() {
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
-        log.start();
-        ((Logger) LoggerFactory.getLogger(DiskEntryStore.class)).addAppender(log);
-        return log;
-    }
-
-    private static void release(ListAppender<ILoggingEvent> log) {
-        ((Logger) LoggerFactory.getLogger(DiskEntryStore.class)).detachAppender(log);
-    }
 
     @Test
     void aCorruptJournalRecordIsNeverServed() throws Exception {
