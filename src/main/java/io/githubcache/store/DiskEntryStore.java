@@ -222,14 +222,19 @@ public final class DiskEntryStore implements EntryStore {
     private final ConcurrentLinkedQueue<String> touched = new ConcurrentLinkedQueue<>();
     private final AtomicInteger touchedCount = new AtomicInteger();
     private final AtomicBoolean shrinking = new AtomicBoolean();
-    /** The file's size after the last shrink (written by the shrinking thread, which the flush runs on). */
+    /**
+     * The least size the last shrink could reach: its file's size, or the size with the entries it kept alone when
+     * writes were made during its copy (written by the shrinking thread, which the flush runs on).
+     */
     private volatile long shrunkTo;
     /** Bytes put into a shrink's copy since its last commit (the shrinking thread's own). */
     private long copyUnsaved;
     private final AtomicLong shrinks = new AtomicLong();
     /** Keys changed while a shrink copies the file (guarded by the lock; null when none does). */
     private Set<String> changedWhileShrinking;
-    /** Runs between a shrink's copy and its swap; tests use it to read and write meanwhile. */
+    /** Whether any key changed during the running shrink's copy (guarded by the lock). */
+    private boolean anyChangeWhileShrinking;
+    /** Runs after a shrink's copy and after each of its catch-up rounds; tests use it to read and write meanwhile. */
     private volatile Runnable afterShrinkCopy = () -> { };
 
     /** The maps of one open MVStore file. */
@@ -834,7 +839,10 @@ public final class DiskEntryStore implements EntryStore {
         return shrinks.get();
     }
 
-    /** For tests: {@code hook} runs on the shrinking thread after the copy, before the new file replaces the old. */
+    /**
+     * For tests: {@code hook} runs on the shrinking thread after the copy and after each catch-up round, before the
+     * new file replaces the old.
+     */
     void afterShrinkCopy(Runnable hook) {
         afterShrinkCopy = hook;
     }
@@ -991,6 +999,7 @@ public final class DiskEntryStore implements EntryStore {
         }
         long before = fileSize();
         Path copy = copyFile();
+        boolean changedMeanwhile = false;
         Db target = null;
         try {
             lock.lock();
@@ -999,6 +1008,7 @@ public final class DiskEntryStore implements EntryStore {
                     return;
                 }
                 changedWhileShrinking = new HashSet<>();
+                anyChangeWhileShrinking = false;
                 copyUnsaved = 0;
             } finally {
                 lock.unlock();
@@ -1006,6 +1016,8 @@ public final class DiskEntryStore implements EntryStore {
             Files.deleteIfExists(copy);
             target = openStore(copy);
             long bytes = copyRecent(d, target, shrinkCutoff(d));
+            target.store.commit();
+            long keptSize = Files.size(copy);
             afterShrinkCopy.run();
             bytes += catchUp(d, target);
             target.store.commit();
@@ -1019,6 +1031,7 @@ public final class DiskEntryStore implements EntryStore {
                 target.stats.put(BYTES_STAT, bytes);
                 target.store.commit();
                 long left = d.entries.sizeAsLong() - target.entries.sizeAsLong();
+                changedMeanwhile = anyChangeWhileShrinking;
                 Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 db = target; // still open on the renamed file
                 target = null;
@@ -1031,9 +1044,12 @@ public final class DiskEntryStore implements EntryStore {
                 lock.unlock();
             }
             d.store.closeImmediately(); // a lookup that still reads it retries on the new file (doGet)
-            shrunkTo = fileSize();
+            long after = fileSize();
+            // the floor no shrink gets under: the file with the kept entries alone. The writes made during the
+            // copy may have taken it over max-disk, and then the next flush shrinks it again.
+            shrunkTo = changedMeanwhile ? Math.min(after, keptSize) : after;
             shrinks.incrementAndGet();
-            LOG.info("disk cache: {} was over max-disk ({} bytes), now {} bytes", file, before, shrunkTo);
+            LOG.info("disk cache: {} was over max-disk ({} bytes), now {} bytes", file, before, after);
         } catch (IOException | RuntimeException | AssertionError e) {
             LOG.warn("disk cache: compacting {} failed, keeping it: {}", file, e.toString());
         } finally {
@@ -1125,6 +1141,7 @@ public final class DiskEntryStore implements EntryStore {
                 lock.unlock();
             }
             bytes += copyChanged(d, target, changed); // a key changed while this runs is in the new set
+            afterShrinkCopy.run();
         }
         return bytes;
     }
@@ -1172,6 +1189,7 @@ public final class DiskEntryStore implements EntryStore {
     private void changedLocked(String key) {
         if (changedWhileShrinking != null) {
             changedWhileShrinking.add(key);
+            anyChangeWhileShrinking = true;
         }
     }
 

@@ -782,6 +782,39 @@ class DiskEntryStoreTest {
         }
 
         @Test
+        void aShrinkLeftOverMaxDiskByTheWritesDuringItsCopyIsFollowedByAnotherAtTheNextFlush() {
+            DiskEntryStore store = store(MAX_DISK, MANUAL);
+            AtomicInteger passes = new AtomicInteger();
+            // more keys than a swap copies under the lock, so each catch-up round copies them: about 1.2 MB each
+            int perPass = 1200;
+            store.afterShrinkCopy(() -> {
+                if (store.shrinks() > 0) {
+                    return;
+                }
+                int pass = passes.getAndIncrement();
+                clock.advance(Duration.ofMinutes(2)); // the most recent use: each pass evicts what came before
+                for (int i = 0; i < perPass; i++) {
+                    store.put("during" + pass + "-" + i, response(i, SIZE / 2));
+                }
+            });
+            for (int i = 0; passes.get() == 0; i++) {
+                store.put(key(i), response(i, SIZE));
+                if (i % PER_FLUSH == PER_FLUSH - 1) {
+                    store.flush();
+                }
+            }
+            assertThat(store.shrinks()).isEqualTo(1);
+            assertThat(store.fileSize()).as("the first shrink ended over max-disk").isGreaterThan(MAX_DISK);
+
+            store.flush();
+
+            assertThat(store.shrinks()).isEqualTo(2);
+            assertThat(store.fileSize()).isLessThanOrEqualTo(MAX_DISK);
+            int last = passes.get() - 1;
+            assertThat(store.get("during" + last + "-" + (perPass - 1))).isEqualTo(response(perPass - 1, SIZE / 2));
+        }
+
+        @Test
         void aMaxDiskBelowAnEmptyStoresFileDoesNotRewriteItAtEveryFlush() throws Exception {
             DiskEntryStore store = store(1024, MANUAL);
             store.put("small", response(1, 10));
