@@ -164,9 +164,8 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest request) {
             ProxyError refusal = check(request);
             if (refusal != null) {
-                ctx.channel().attr(REJECTED).set(Boolean.TRUE);
                 ReferenceCountUtil.release(msg);
-                reject(ctx, request, refusal);
+                refuse(ctx, request, refusal);
                 return;
             }
             if (!request.headers().contains(HttpHeaderNames.HOST)) {
@@ -186,9 +185,8 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
                 return;
             }
             // a chunk of the body could not be read: Camel's aggregator would answer a bare text/plain 400
-            ctx.channel().attr(REJECTED).set(Boolean.TRUE);
             ReferenceCountUtil.release(msg);
-            reject(ctx, request != null ? request : UNKNOWN_REQUEST,
+            refuse(ctx, request != null ? request : UNKNOWN_REQUEST,
                     new ProxyError(400, "Bad Request: malformed chunked request body"));
             return;
         } else if (msg instanceof LastHttpContent && msg != LastHttpContent.EMPTY_LAST_CONTENT) {
@@ -280,8 +278,33 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     /** A connection refused before a request could be read from it (no request known for the access log). */
     static void refuseUnread(ChannelHandlerContext ctx, ProxyError error) {
+        refuse(ctx, UNKNOWN_REQUEST, error);
+    }
+
+    /**
+     * A refusal waiting for its turn. Pipelined requests are answered in order (RFC 9112 section 9.3.2): a bad
+     * request behind one still being answered (waiting for the upstream, or a large answer being written) must not
+     * be answered first, or the client takes the error for the earlier request's answer, and the connection closes
+     * before that answer. The handler after the aggregator ({@link #withHandlerAfterAggregator}), which keeps the
+     * order of the answers, writes it with {@link #reject} in its turn.
+     */
+    public record Refusal(HttpRequest request, ProxyError error) {
+    }
+
+    /**
+     * Refuses the connection's current request: nothing more is read from the connection, and the refusal is
+     * answered after the requests before it, then the connection closes.
+     */
+    private static void refuse(ChannelHandlerContext ctx, HttpRequest request, ProxyError error) {
         ctx.channel().attr(REJECTED).set(Boolean.TRUE);
-        reject(ctx, UNKNOWN_REQUEST, error);
+        RequestGuard guard = ctx.pipeline().get(RequestGuard.class);
+        ChannelHandlerContext aggregator = ctx.pipeline().context(CAMEL_AGGREGATOR);
+        if (guard != null && guard.afterAggregatorName != null && aggregator != null
+                && ctx.pipeline().get(guard.afterAggregatorName) != null) {
+            aggregator.fireChannelRead(new Refusal(request, error));
+        } else {
+            reject(ctx, request, error);
+        }
     }
 
     /**

@@ -71,8 +71,11 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     private int routed;
     /** Whether this read passed anything on to the route (see {@link #channelReadComplete}). */
     private boolean passedOn;
-    /** Pipelined requests that arrived while an earlier one was with the route, in arrival order. */
-    private final java.util.ArrayDeque<HttpRequest> waiting = new java.util.ArrayDeque<>();
+    /**
+     * Pipelined requests (and the guard's refusal of a bad one, {@link RequestGuard.Refusal}) that arrived while an
+     * earlier one was with the route, in arrival order.
+     */
+    private final java.util.ArrayDeque<Object> waiting = new java.util.ArrayDeque<>();
     /**
      * Where entries served from here keep their lines encoded, when this connection's encoder writes such
      * lines ({@link ProxyResponseEncoder}); otherwise null and every line goes as a header. Between this
@@ -138,11 +141,12 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest request && (busy() || !waiting.isEmpty() || !ctx.channel().isWritable())) {
+        if ((msg instanceof HttpRequest || msg instanceof RequestGuard.Refusal)
+                && (busy() || !waiting.isEmpty() || !ctx.channel().isWritable())) {
             // a pipelined request behind one the route is still serving, or behind answers the client has not
             // taken yet: it waits its turn, and the connection stops reading until the queue drains, so a
             // client cannot pile up requests here, nor answers in memory by sending requests and never reading
-            waiting.add(request);
+            waiting.add(msg);
             ctx.channel().config().setAutoRead(false);
             return;
         }
@@ -158,6 +162,10 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
     }
 
     private void dispatch(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof RequestGuard.Refusal refusal) {
+            RequestGuard.reject(ctx, refusal.request(), refusal.error()); // the last answer: the connection closes
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             if (request instanceof FullHttpRequest full) {
                 if (serving.getAsBoolean()) {
@@ -262,7 +270,7 @@ public final class FreshHitHandler extends ChannelDuplexHandler {
             paced.abandon();
             paced = null;
         }
-        HttpRequest r;
+        Object r;
         while ((r = waiting.poll()) != null) {
             io.netty.util.ReferenceCountUtil.release(r);
         }

@@ -154,6 +154,59 @@ class BadInputEndToEndTest extends StubbedProxyTest {
         assertThat(upstream.count("/repos/o/smuggled")).isEqualTo(0);
     }
 
+    /**
+     * Answers leave in request order (RFC 9112 9.3.2), refusals too: before, a bad request pipelined behind one
+     * still waiting for the upstream was answered at once, so the client took the 400 for the first request's
+     * answer, which the close then lost.
+     */
+    @Test
+    void aBadRequestPipelinedBehindOneAwaitingTheUpstreamIsRefusedAfterItsAnswer() throws Exception {
+        upstream.closeGate();
+        try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /repos/o/first HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    + "GET /repos/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    + "GET /repos/o/smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> upstream.entered() == 1);
+            upstream.openGate();
+            String raw = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+            assertAnsweredThenRefused(raw, proxy.get("/repos/o/first").body().length);
+        }
+        assertThat(upstream.count("/repos/o/smuggled")).isEqualTo(0);
+    }
+
+    /** The same behind a large hit, which is written as the client takes it (this client reads only afterwards). */
+    @Test
+    void aBadRequestPipelinedBehindALargeAnswerIsRefusedAfterItsLastByte() throws Exception {
+        int size = 4 * 1024 * 1024; // more than the loopback socket takes at once
+        upstream.canned("/repos/o/large", UpstreamStub.Canned.json(200, "\"" + "x".repeat(size) + "\"", "ETag", "\"l\""));
+        assertThat(proxy.get("/repos/o/large").statusCode()).isEqualTo(200);
+        try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /repos/o/large HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    + "GET /repos/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String raw = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+            assertAnsweredThenRefused(raw, size + 2);
+        }
+        assertThat(upstream.count("/repos/o/large")).isEqualTo(1);
+    }
+
+    /** {@code raw}: one whole 200 of {@code bodyLength} bytes, then a refusal, then the end of the connection. */
+    private static void assertAnsweredThenRefused(String raw, int bodyLength) throws Exception {
+        java.util.List<String> statusLines = java.util.regex.Pattern.compile("HTTP/1\\.1 \\d{3}").matcher(raw)
+                .results().map(java.util.regex.MatchResult::group).toList();
+        assertThat(statusLines).containsExactly("HTTP/1.1 200", "HTTP/1.1 400");
+        int second = raw.indexOf("HTTP/1.1 400");
+        RawResponse answer = RawResponse.parse(raw.substring(0, second));
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).hasSize(bodyLength);
+        assertThat(answer.header("Content-Length")).isEqualTo(String.valueOf(bodyLength));
+        assertThat(raw.substring(0, second)).endsWith(new String(answer.body(), StandardCharsets.ISO_8859_1));
+        assertRefused(RawResponse.parse(raw.substring(second)), 400);
+    }
+
     /** GitHub Enterprise's /api/v3: before, a normalising upstream took /api/v3/../../admin/secret out of it. */
     @Test
     void dotSegmentsNeverLeaveAnUpstreamBasePath() throws Exception {

@@ -76,6 +76,28 @@ class RequestGuardTest {
     }
 
     @Test
+    void withAHandlerAfterTheAggregatorARefusalGoesToItInOrderInsteadOfBeingWrittenAtOnce() throws Exception {
+        RequestGuard ordered = new RequestGuard(MAX_URI, MAX_BODY)
+                .withHandlerAfterAggregator("ordered", io.netty.channel.ChannelInboundHandlerAdapter::new);
+        EmbeddedChannel channel = new EmbeddedChannel(false, false);
+        channel.pipeline().addLast("guard", ordered)
+                .addLast(RequestGuard.CAMEL_AGGREGATOR, new io.netty.handler.codec.http.HttpObjectAggregator(1000));
+        channel.register();
+        HttpRequest bad = request("TRACE", "/repos/o/r");
+
+        channel.writeInbound(bad);
+        channel.writeInbound(get("/repos/o/after"));
+
+        Object refusal = channel.readInbound();
+        assertThat(refusal).isInstanceOf(RequestGuard.Refusal.class);
+        assertThat(((RequestGuard.Refusal) refusal).request()).isSameAs(bad);
+        assertThat(((RequestGuard.Refusal) refusal).error().status()).isEqualTo(405);
+        assertThat((Object) channel.readOutbound()).as("written by the handler, in its turn").isNull();
+        assertThat((Object) channel.readInbound()).as("nothing after a refusal goes on").isNull();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void aClientGoneInTheMiddleOfABodyEndsQuietlyAtTheAggregator() throws Exception {
         EmbeddedChannel channel = new EmbeddedChannel(false, false);
         channel.pipeline().addLast("guard", guard)
