@@ -283,8 +283,8 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     /**
      * A refusal waiting for its turn. Pipelined requests are answered in order (RFC 9112 section 9.3.2): a bad
-     * request behind one still being answered (waiting for the upstream, or a large answer being written) must not
-     * be answered first, or the client takes the error for the earlier request's answer, and the connection closes
+     * request behind one still being answered (a miss or a revalidation waiting for the upstream) must not be
+     * answered first, or the client takes the error for the earlier request's answer, and the connection closes
      * before that answer. The handler after the aggregator ({@link #withHandlerAfterAggregator}), which keeps the
      * order of the answers, writes it with {@link #reject} in its turn.
      */
