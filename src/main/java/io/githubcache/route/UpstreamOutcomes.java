@@ -159,8 +159,9 @@ public final class UpstreamOutcomes {
 
     /** Why Netty's decoder could not parse the upstream answer in the exchange, or null when it could. */
     static Throwable decoderFailure(Exchange exchange) {
+        // a decoder result's cause is null unless it is a failure
         return exchange.getMessage() instanceof NettyHttpMessage m && m.getHttpResponse() != null
-                && m.getHttpResponse().decoderResult().isFailure() ? m.getHttpResponse().decoderResult().cause() : null;
+                ? m.getHttpResponse().decoderResult().cause() : null;
     }
 
     private void fail(Exchange exchange, Throwable cause) {
