@@ -182,14 +182,12 @@ class BadInputEndToEndTest extends StubbedProxyTest {
         int size = 4 * 1024 * 1024; // more than the loopback socket takes at once
         upstream.canned("/repos/o/large", UpstreamStub.Canned.json(200, "\"" + "x".repeat(size) + "\"", "ETag", "\"l\""));
         assertThat(proxy.get("/repos/o/large").statusCode()).isEqualTo(200);
-        try (Socket s = new Socket("127.0.0.1", proxy.port())) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET /repos/o/large HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                    + "GET /repos/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            String raw = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        String raw = io.githubcache.support.RawHttp.exchange(proxy.port(),
+                ("GET /repos/o/large HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                        + "GET /repos/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1),
+                10_000);
 
-            assertAnsweredThenRefused(raw, size + 2);
-        }
+        assertAnsweredThenRefused(raw, size + 2);
         assertThat(upstream.count("/repos/o/large")).isEqualTo(1);
     }
 
