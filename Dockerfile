@@ -61,8 +61,9 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # -XX:SharedArchiveFile: the archive made above; should the JVM refuse it, it starts without it, only slower.
 # -XX:TrimNativeHeapInterval=5000: gives the JIT compilers' freed memory back to the OS (README "Run").
 # -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=70: old-generation tracing from 70% (README "Run").
-# -XX:PerMethodTrapLimit=0: no recompilation of the hit path when a new path shows up under load (README "Run").
+# -XX:PerMethodTrapLimit=0 -XX:-UseTypeSpeculation: no recompilation of the hit path when a new path shows up
+#   under load (README "Run").
 ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/github-cache.jsa", "-XX:MaxRAMPercentage=75", \
             "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=70", \
-            "-XX:TrimNativeHeapInterval=5000", "-XX:PerMethodTrapLimit=0", \
+            "-XX:TrimNativeHeapInterval=5000", "-XX:PerMethodTrapLimit=0", "-XX:-UseTypeSpeculation", \
             "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/github-cache.jar"]

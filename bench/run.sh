@@ -41,7 +41,7 @@ WARMUP=${WARMUP:-60s}
 PACE_MS=${PACE_MS:-1}
 REVAL_PATHS=${REVAL_PATHS:-auto}
 # the launch the README documents (keep in step with README.md "Run" and the Dockerfile)
-JAVA_OPTS=${JAVA_OPTS-"-XX:SharedArchiveFile=$ROOT/target/github-cache.jsa -Xms32m -Xmx768m -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=70 -XX:TrimNativeHeapInterval=5000 -XX:PerMethodTrapLimit=0"}
+JAVA_OPTS=${JAVA_OPTS-"-XX:SharedArchiveFile=$ROOT/target/github-cache.jsa -Xms32m -Xmx768m -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=70 -XX:TrimNativeHeapInterval=5000 -XX:PerMethodTrapLimit=0 -XX:-UseTypeSpeculation"}
 JFR=${JFR:-0}
 KEEP_WORK=${KEEP_WORK:-0}
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results/$(date +%Y%m%d-%H%M%S)}
