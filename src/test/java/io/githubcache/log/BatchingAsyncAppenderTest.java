@@ -63,6 +63,10 @@ class BatchingAsyncAppenderTest {
     }
 
     private void start(int queueSize, long pollMillis) {
+        start(queueSize, pollMillis, pollMillis);
+    }
+
+    private void start(int queueSize, long pollMillis, long idleMillis) {
         context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         sink.setContext(context);
         sink.setName("SINK");
@@ -72,6 +76,7 @@ class BatchingAsyncAppenderTest {
         appender.setName("ASYNC_ACCESS");
         appender.setQueueSize(queueSize);
         appender.setPollMillis(pollMillis);
+        appender.setIdleMillis(idleMillis);
         appender.addAppender(sink);
         appender.start();
     }
@@ -167,6 +172,44 @@ class BatchingAsyncAppenderTest {
         appender.doAppend(line("one"));
         assertThat(writer.getState()).isEqualTo(Thread.State.TIMED_WAITING);
         assertThat(sink.lines()).isEmpty();
+    }
+
+    @Test
+    void aPassThatTookAFullBatchIsFollowedByTheNextAtOnce() {
+        start(4096, 60_000); // after a pass that was not full the writer would wait a minute
+        sink.gate = new CountDownLatch(1);
+        appender.doAppend(line("held"));
+        LockSupport.unpark(appender.writerThread()); // as above: take this first line now
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.entered.get() == 1);
+        for (int i = 0; i < 3000; i++) {
+            appender.doAppend(line("queued " + i));
+        }
+        sink.gate.countDown();
+        // end the minute's wait after the one-line pass, once the writer is in it (not still in the gate's latch,
+        // which could take the unpark for its own)
+        Thread writer = appender.writerThread();
+        await().atMost(Duration.ofSeconds(10)).until(() -> LockSupport.getBlocker(writer) == appender);
+        LockSupport.unpark(writer);
+
+        // 3,000 lines are three passes (1,024 at most each) with no wait between them
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.lines().size() == 3001);
+        assertThat(sink.lines()).endsWith("queued 2999");
+    }
+
+    @Test
+    void theWriterWaitsThePollAfterLinesAndBacksOffToTheIdleWaitWhenThereAreNone() {
+        long poll = 1_000_000;
+        long idle = 50_000_000;
+        assertThat(BatchingAsyncAppender.nextWaitNanos(idle, true, poll, idle)).isEqualTo(poll);
+        assertThat(BatchingAsyncAppender.nextWaitNanos(poll, true, poll, idle)).isEqualTo(poll);
+
+        List<Long> waits = new ArrayList<>();
+        long wait = poll;
+        for (int i = 0; i < 8; i++) {
+            wait = BatchingAsyncAppender.nextWaitNanos(wait, false, poll, idle);
+            waits.add(wait / 1_000_000);
+        }
+        assertThat(waits).containsExactly(2L, 4L, 8L, 16L, 32L, 50L, 50L, 50L);
     }
 
     @Test
