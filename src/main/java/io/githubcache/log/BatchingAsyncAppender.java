@@ -38,7 +38,7 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
     private final AppenderAttachableImpl<ILoggingEvent> appenders = new AppenderAttachableImpl<>();
     private int queueSize = 8192;
     private long pollMillis = 1;
-    private long idleMillis = 50;
+    private long idleMillis = 10;
     private long maxStopMillis = 5000;
     private BlockingQueue<ILoggingEvent> queue;
     private volatile boolean running;
@@ -139,7 +139,7 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
      * The writer's next wait: the poll after a pass that found lines, so that under load each pass is short (a
      * tenth of a millisecond of encoding at 90,000 lines a second, where a 10 ms poll made bursts of a
      * millisecond that took a core from an event loop and showed in the hits' p99); twice the last wait after an
-     * empty pass, up to the idle wait, so an idle proxy's writer wakes a few dozen times a second, not a thousand.
+     * empty pass, up to the idle wait, so an idle proxy's writer does not wake a thousand times a second.
      */
     static long nextWaitNanos(long lastWaitNanos, boolean tookLines, long pollNanos, long idleNanos) {
         if (tookLines) {

@@ -102,7 +102,7 @@ public final class LoggingConfigurator extends ContextAwareBase implements Confi
         async.setName("ASYNC_ACCESS");
         async.setQueueSize(8192);
         async.setPollMillis(1); // short passes under load: see BatchingAsyncAppender.nextWaitNanos
-        async.setIdleMillis(50);
+        async.setIdleMillis(10); // an idle writer wakes 100 times a second, and a line waits as long as before
         async.addAppender(stdout);
         async.start();
         return async;
