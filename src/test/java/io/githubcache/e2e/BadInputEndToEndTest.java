@@ -14,6 +14,7 @@ import io.githubcache.log.AccessLog;
 import io.githubcache.support.CapturedLog;
 import io.githubcache.support.DateHeaders;
 import io.githubcache.support.ProxyHarness;
+import io.githubcache.support.RawHttp;
 import io.githubcache.support.StubbedProxyTest;
 import io.githubcache.support.RawResponse;
 import io.githubcache.support.UpstreamStub;
@@ -143,7 +144,7 @@ class BadInputEndToEndTest extends StubbedProxyTest {
 
     @Test
     void requestPipelinedAfterARefusedOneIsNeverForwarded() throws Exception {
-        String raw = io.githubcache.support.RawHttp.exchange(proxy.port(),
+        String raw = RawHttp.exchange(proxy.port(),
                 "GET /repos/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                 + "GET /repos/o/smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 
@@ -182,7 +183,7 @@ class BadInputEndToEndTest extends StubbedProxyTest {
         int size = 4 * 1024 * 1024; // more than the loopback socket takes at once
         upstream.canned("/repos/o/large", UpstreamStub.Canned.json(200, "\"" + "x".repeat(size) + "\"", "ETag", "\"l\""));
         assertThat(proxy.get("/repos/o/large").statusCode()).isEqualTo(200);
-        String raw = io.githubcache.support.RawHttp.exchange(proxy.port(),
+        String raw = RawHttp.exchange(proxy.port(),
                 ("GET /repos/o/large HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                         + "GET /repos/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1),
                 10_000);
