@@ -91,6 +91,16 @@ class BatchingAsyncAppenderTest {
         return e;
     }
 
+    /** Hands the writer a first line and returns once it is held in the sink with it, until the gate opens. */
+    private void holdTheWriterOn(String first) {
+        sink.gate = new CountDownLatch(1);
+        appender.doAppend(line(first));
+        // wake it for this line: had it already begun a long wait (an empty queue at its first look), it would not
+        // take the line within the await below
+        LockSupport.unpark(appender.writerThread());
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.entered.get() == 1);
+    }
+
     @AfterEach
     void stop() {
         if (appender != null) {
@@ -121,9 +131,7 @@ class BatchingAsyncAppenderTest {
     @Test
     void aFullQueueHoldsTheLoggingThreadBackInsteadOfDroppingLines() throws Exception {
         start(2, 1);
-        sink.gate = new CountDownLatch(1);
-        appender.doAppend(line("first")); // taken by the writer, which then waits at the gate
-        await().atMost(Duration.ofSeconds(10)).until(() -> sink.entered.get() == 1);
+        holdTheWriterOn("first");
         appender.doAppend(line("second"));
         appender.doAppend(line("third")); // the queue (2) is now full
 
@@ -145,12 +153,7 @@ class BatchingAsyncAppenderTest {
     @Test
     void aStopWritesEveryQueuedLineThenStopsTheAttachedAppender() {
         start(1000, 60_000); // the writer would not look again for a minute on its own
-        sink.gate = new CountDownLatch(1);
-        appender.doAppend(line("held"));
-        // wake it for this first line: had it already begun its minute's wait (an empty queue at its first look),
-        // it would not take the line within the await below
-        LockSupport.unpark(appender.writerThread());
-        await().atMost(Duration.ofSeconds(10)).until(() -> sink.entered.get() == 1);
+        holdTheWriterOn("held");
         for (int i = 0; i < 100; i++) {
             appender.doAppend(line("queued " + i));
         }
@@ -177,10 +180,7 @@ class BatchingAsyncAppenderTest {
     @Test
     void aPassThatTookAFullBatchIsFollowedByTheNextAtOnce() {
         start(4096, 60_000); // after a pass that was not full the writer would wait a minute
-        sink.gate = new CountDownLatch(1);
-        appender.doAppend(line("held"));
-        LockSupport.unpark(appender.writerThread()); // as above: take this first line now
-        await().atMost(Duration.ofSeconds(10)).until(() -> sink.entered.get() == 1);
+        holdTheWriterOn("held");
         for (int i = 0; i < 3000; i++) {
             appender.doAppend(line("queued " + i));
         }
